@@ -1,0 +1,1 @@
+"""The ``debtflow`` operator CLI and the embedded all-in-one runner."""

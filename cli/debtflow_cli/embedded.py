@@ -1,0 +1,154 @@
+"""``debtflow run``: the whole suite in one process on the embedded default.
+
+One SQLite file per service in the data folder, the in-process bus delivering from each
+service's outbox, four HTTP servers on their production ports and paths.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import uvicorn
+
+from debtflow_cli.demo import DEMO_TENANT, seed_demo
+from debtflow_cli.suite import SUITE
+from debtflow_shared.auth import (
+    TokenVerifier,
+    generate_key_pair,
+    issue_token,
+    newest_signing_key,
+)
+from debtflow_shared.bus.embedded import EmbeddedBus
+from debtflow_shared.logging import configure_logging, get_logger
+from debtflow_shared.service import ServiceRuntime, build_clock
+from debtflow_shared.settings import PlatformSettings
+
+log = get_logger(__name__)
+
+ALL_SCOPES = (
+    "admin",
+    "debtors:read",
+    "debtors:write",
+    "invoices:read",
+    "invoices:write",
+    "payments:write",
+    "cases:read",
+    "cases:write",
+    "notifications:read",
+    "analytics:read",
+)
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the runner (four share a process)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass(frozen=True)
+class Banner:
+    urls: dict[str, str]
+    token: str
+    tenant: str
+
+
+async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None:
+    configure_logging(platform.log_level, json=platform.log_json)
+    platform.data_dir.mkdir(parents=True, exist_ok=True)
+    keys_dir = platform.data_dir / "keys"
+    signing_key = newest_signing_key(keys_dir) or generate_key_pair(keys_dir)
+    verifier = TokenVerifier.from_directory(platform.keys_dir, platform.auth_issuer)
+    bus = EmbeddedBus(platform.data_dir / "bus-dead-letters.sqlite")
+    clock = build_clock(platform)
+    runtimes = [
+        ServiceRuntime(m.definition, m.settings(platform), bus=bus, clock=clock, verifier=verifier)
+        for m in SUITE
+    ]
+    for runtime in runtimes:
+        await runtime.migrate()
+    await bus.start()
+    for runtime in runtimes:
+        await runtime.start()
+    servers = [
+        _Server(
+            uvicorn.Config(
+                r.app,
+                host=r.settings.http_host,
+                port=r.settings.http_port,
+                log_config=None,
+                lifespan="off",
+                access_log=False,
+            )
+        )
+        for r in runtimes
+    ]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    serving = [
+        asyncio.create_task(s.serve(), name=f"http-{r.definition.name}")
+        for s, r in zip(servers, runtimes, strict=True)
+    ]
+    try:
+        while not all(s.started for s in servers):
+            if any(t.done() for t in serving):
+                raise SystemExit("an HTTP server failed to start (is its port in use?)")
+            await asyncio.sleep(0.05)
+        if seed:
+            created = await seed_demo(runtimes[0])
+            log.info("demo data ready", tenant=DEMO_TENANT, created_debtors=created)
+        token = issue_token(
+            signing_key,
+            tenant_id=DEMO_TENANT,
+            scopes=ALL_SCOPES,
+            subject="demo-user",
+            lifetime=timedelta(days=7),
+        )
+        _print_banner(
+            Banner(
+                urls={
+                    r.definition.name: f"http://{r.settings.http_host}:{r.settings.http_port}"
+                    for r in runtimes
+                },
+                token=token,
+                tenant=DEMO_TENANT,
+            ),
+            clock_kind=platform.clock.value,
+        )
+        await stop.wait()
+        print("\ndebtflow: shutting down...", flush=True)
+    finally:
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*serving, return_exceptions=True)
+        for runtime in reversed(runtimes):
+            await runtime.stop()
+        await bus.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    print("debtflow: stopped cleanly", flush=True)
+
+
+def _print_banner(banner: Banner, *, clock_kind: str) -> None:
+    lines = ["", "debtflow is running (embedded: one process, SQLite, in-process bus)", ""]
+    for name, url in banner.urls.items():
+        lines.append(f"  {name:<15} {url}/v1   docs: {url}/docs")
+    lines += [
+        "",
+        f"  demo tenant:   {banner.tenant}   clock: {clock_kind}",
+        "  bearer token (all scopes, 7 days):",
+        f"  {banner.token}",
+        "",
+        f'  try:  curl -H "Authorization: Bearer $TOKEN" {banner.urls["invoice-svc"]}/v1/debtors',
+        "  stop: Ctrl-C",
+        "",
+    ]
+    print("\n".join(lines), flush=True)

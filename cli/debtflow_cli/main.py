@@ -1,0 +1,158 @@
+"""``debtflow``: the operator's commands."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import Progress
+
+from debtflow_cli.provisioning import provision_service
+from debtflow_cli.suite import members
+from debtflow_shared.auth import TokenVerifier, generate_key_pair, issue_token, load_signing_key
+from debtflow_shared.catalog.asyncapi import asyncapi_document
+from debtflow_shared.logging import configure_logging
+from debtflow_shared.service import ServiceRuntime, build_bus, build_clock
+from debtflow_shared.settings import PlatformSettings
+
+app = typer.Typer(help="debtflow: event-driven commercial debt collection.", no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens for the APIs.", no_args_is_help=True)
+keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(keys_app, name="keys")
+console = Console(stderr=True)
+
+ASYNCAPI_PATH = Path("docs/asyncapi.yaml")
+
+
+@app.command()
+def run(
+    data_dir: Annotated[
+        Path | None, typer.Option(help="where the SQLite files and keys live")
+    ] = None,
+    seed: Annotated[bool, typer.Option(help="load the demo tenant's sample data")] = True,
+) -> None:
+    """Run the whole suite in one process on the embedded default (development)."""
+    from debtflow_cli.embedded import run_embedded
+
+    if data_dir is not None:
+        os.environ["DEBTFLOW_DATA_DIR"] = str(data_dir)
+    asyncio.run(run_embedded(PlatformSettings(), seed=seed))
+
+
+@app.command()
+def migrate(
+    service: Annotated[list[str] | None, typer.Option(help="only these (e.g. invoice)")] = None,
+    admin_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DEBTFLOW_ADMIN_DATABASE_URL",
+            help="PostgreSQL admin URL: create each service's role and schema first",
+        ),
+    ] = None,
+) -> None:
+    """Bring every service's database to its newest migration."""
+    platform = PlatformSettings()
+    configure_logging(platform.log_level, json=platform.log_json)
+    chosen = members(service)
+
+    async def go() -> None:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("migrating", total=len(chosen))
+            for member in chosen:
+                settings = member.settings(platform)
+                runtime = ServiceRuntime(
+                    member.definition,
+                    settings,
+                    bus=build_bus(platform, member.definition.name),
+                    clock=build_clock(platform),
+                    verifier=TokenVerifier({}),
+                )
+                try:
+                    if admin_url and not runtime.database_url.startswith("sqlite"):
+                        await provision_service(admin_url, runtime.database_url, runtime.schema)
+                    await runtime.migrate()
+                finally:
+                    await runtime.engine.dispose()
+                console.print(f"[green]migrated[/] {member.definition.name}")
+                progress.advance(task)
+
+    asyncio.run(go())
+
+
+@keys_app.command("generate")
+def keys_generate(
+    out: Annotated[Path, typer.Option(help="folder for public/ and private/ keys")] = Path(
+        ".data/keys"
+    ),
+    kid: Annotated[str | None, typer.Option(help="key id (default: a timestamp)")] = None,
+    if_missing: Annotated[bool, typer.Option(help="do nothing if a private key exists")] = False,
+) -> None:
+    """Create an Ed25519 signing key pair (services get only public/<kid>.pem)."""
+    if if_missing and any((out / "private").glob("*.pem")):
+        console.print(f"a signing key already exists in {out / 'private'}")
+        return
+    key = generate_key_pair(out, kid)
+    console.print(f"created key {key.kid}: public key in {out / 'public'}")
+
+
+@token_app.command("create")
+def token_create(
+    tenant: Annotated[str, typer.Option(help="the tenant the token acts for")],
+    scopes: Annotated[str, typer.Option(help="comma-separated, e.g. invoices:write,cases:read")],
+    key_file: Annotated[
+        Path | None,
+        typer.Option(envvar="DEBTFLOW_SIGNING_KEY_FILE", help="private key (<kid>.pem)"),
+    ] = None,
+    subject: Annotated[str, typer.Option(help="who the token is for")] = "operator",
+    days: Annotated[int, typer.Option(min=1, max=3650, help="lifetime in days")] = 30,
+) -> None:
+    """Issue a signed bearer token and print it."""
+    if key_file is None:
+        candidates = sorted((PlatformSettings().data_dir / "keys" / "private").glob("*.pem"))
+        if not candidates:
+            console.print("[red]no signing key: run `debtflow keys generate` or pass --key-file")
+            raise typer.Exit(2)
+        key_file = candidates[-1]
+    key = load_signing_key(key_file)
+    scope_list = [s.strip() for s in scopes.split(",") if s.strip()]
+    print(
+        issue_token(
+            key, tenant_id=tenant, scopes=scope_list, subject=subject, lifetime=timedelta(days=days)
+        )
+    )
+
+
+@app.command()
+def asyncapi(
+    check: Annotated[bool, typer.Option(help="fail if the file is not current")] = False,
+    path: Annotated[Path, typer.Option(help="where the document lives")] = ASYNCAPI_PATH,
+) -> None:
+    """Write (or check) docs/asyncapi.yaml, generated from the event catalog."""
+    text = render_asyncapi()
+    if check:
+        if not path.exists() or path.read_text() != text:
+            console.print(f"[red]{path} is stale: run `debtflow asyncapi`")
+            raise typer.Exit(1)
+        console.print(f"{path} is current")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    console.print(f"wrote {path}")
+
+
+def render_asyncapi() -> str:
+    header = "# Generated by `debtflow asyncapi` from the pydantic event catalog. Do not edit.\n"
+    body = yaml.safe_dump(asyncapi_document(), sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+if __name__ == "__main__":
+    sys.exit(app())

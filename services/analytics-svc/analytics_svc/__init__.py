@@ -1,0 +1,1 @@
+"""analytics-svc: Aging, DSO and CEI, effectiveness, risk scoring, worklists and forecasts."""

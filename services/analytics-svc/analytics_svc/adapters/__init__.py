@@ -1,0 +1,1 @@
+"""analytics-svc's adapters: tables, repositories, channel clients."""

@@ -1,0 +1,1 @@
+"""analytics-svc's HTTP API (mounted under /v1)."""

@@ -1,0 +1,1 @@
+"""analytics-svc's domain model: pure Python, no framework or database imports."""

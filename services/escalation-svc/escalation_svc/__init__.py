@@ -1,0 +1,2 @@
+"""escalation-svc: dunning policies, cases, durable timers, promises, payment plans,
+compliance guard and hand-off."""

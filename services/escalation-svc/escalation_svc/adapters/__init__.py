@@ -1,0 +1,1 @@
+"""escalation-svc's adapters: tables, repositories, channel clients."""

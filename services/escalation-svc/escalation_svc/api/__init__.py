@@ -1,0 +1,1 @@
+"""escalation-svc's HTTP API (mounted under /v1)."""

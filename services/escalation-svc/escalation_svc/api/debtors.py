@@ -1,0 +1,58 @@
+"""/v1/debtors on escalation-svc: what escalation knows about a debtor."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from debtflow_shared.auth import Principal
+from debtflow_shared.http.problems import NotFound
+from debtflow_shared.http.security import require
+from escalation_svc.adapters.debtor_profile_repository import DebtorProfileRepository
+
+router = APIRouter(prefix="/debtors", tags=["debtors"])
+
+
+class DebtorView(BaseModel):
+    debtor_id: str
+    version: int
+    name: str
+    country: str
+    currency: str
+    language: str
+    time_zone: str
+    preferred_channel: str | None
+    contacts: list[dict[str, Any]]
+    updated_at: datetime
+
+
+@router.get(
+    "/{debtor_id}",
+    summary="escalation-svc's copy of a debtor",
+    responses={404: {"description": "no such debtor for your tenant"}},
+)
+async def read_debtor(
+    debtor_id: str,
+    request: Request,
+    principal: Annotated[Principal, Depends(require("cases:read"))],
+) -> DebtorView:
+    async with request.app.state.runtime.uow() as uow:
+        profile = await DebtorProfileRepository(uow.session).get(principal.tenant_id, debtor_id)
+    if profile is None:
+        raise NotFound(f"debtor {debtor_id} not found")
+    return DebtorView(
+        debtor_id=profile.debtor_id,
+        version=profile.version,
+        name=profile.name,
+        country=profile.country,
+        currency=profile.currency,
+        language=profile.language,
+        time_zone=profile.time_zone,
+        preferred_channel=profile.preferred_channel,
+        contacts=json.loads(profile.contacts_json),
+        updated_at=profile.updated_at,
+    )

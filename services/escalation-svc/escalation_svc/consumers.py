@@ -1,0 +1,37 @@
+"""What escalation-svc does with the events it consumes (each behind the inbox)."""
+
+from __future__ import annotations
+
+import json
+
+from debtflow_shared.catalog.debtor import DebtorUpserted
+from debtflow_shared.event_consumer import ReceivedEvent
+from debtflow_shared.service import HandlerMap, ServiceRuntime
+from debtflow_shared.unit_of_work import UnitOfWork
+from escalation_svc.adapters.debtor_profile_repository import (
+    DebtorProfile,
+    DebtorProfileRepository,
+)
+
+
+async def on_debtor_upserted(event: ReceivedEvent[DebtorUpserted], uow: UnitOfWork) -> None:
+    data = event.payload
+    await DebtorProfileRepository(uow.session).put_if_newer(
+        DebtorProfile(
+            tenant_id=event.tenant_id,
+            debtor_id=data.debtor_id,
+            version=data.version,
+            name=data.name,
+            country=data.country,
+            currency=data.currency,
+            language=data.language,
+            time_zone=data.time_zone,
+            preferred_channel=data.preferred_channel.value if data.preferred_channel else None,
+            contacts_json=json.dumps([c.model_dump(mode="json") for c in data.contacts]),
+            updated_at=event.envelope.time,
+        )
+    )
+
+
+def handlers(_runtime: ServiceRuntime) -> HandlerMap:
+    return {DebtorUpserted.event_type: on_debtor_upserted}

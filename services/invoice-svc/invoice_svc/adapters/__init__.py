@@ -1,0 +1,1 @@
+"""invoice-svc's adapters: tables, repositories."""

@@ -1,0 +1,116 @@
+"""Loading and saving debtors; every query is scoped to one tenant."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
+from invoice_svc.adapters.tables import debtors
+from invoice_svc.domain.debtor import Debtor, DebtorProfile
+
+_contacts = TypeAdapter(tuple[Contact, ...])
+
+
+class StaleDebtor(Exception):
+    """Someone else changed the debtor since it was loaded."""
+
+
+class DebtorRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, tenant_id: str, debtor_id: str) -> Debtor | None:
+        row = (
+            (
+                await self._session.execute(
+                    select(debtors).where(
+                        debtors.c.tenant_id == tenant_id, debtors.c.id == debtor_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _to_debtor(row) if row else None
+
+    async def get_by_erp_id(self, tenant_id: str, erp_id: str) -> Debtor | None:
+        row = (
+            (
+                await self._session.execute(
+                    select(debtors).where(
+                        debtors.c.tenant_id == tenant_id, debtors.c.erp_id == erp_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _to_debtor(row) if row else None
+
+    async def list(self, tenant_id: str, *, after: str | None, limit: int) -> list[Debtor]:
+        query = select(debtors).where(debtors.c.tenant_id == tenant_id)
+        if after:
+            query = query.where(debtors.c.id > after)
+        rows = (await self._session.execute(query.order_by(debtors.c.id).limit(limit))).mappings()
+        return [_to_debtor(row) for row in rows]
+
+    async def add(self, debtor: Debtor) -> None:
+        await self._session.execute(
+            insert(debtors).values(
+                id=debtor.id,
+                tenant_id=debtor.tenant_id,
+                version=debtor.version,
+                created_at=debtor.created_at,
+                **_profile_columns(debtor),
+            )
+        )
+
+    async def save(self, debtor: Debtor) -> None:
+        """Write a changed debtor; optimistic: fails if the stored version moved meanwhile."""
+        result = await self._session.execute(
+            update(debtors)
+            .where(debtors.c.id == debtor.id, debtors.c.version == debtor.version - 1)
+            .values(version=debtor.version, **_profile_columns(debtor))
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleDebtor(debtor.id)
+
+
+def _profile_columns(debtor: Debtor) -> dict[str, Any]:
+    p = debtor.profile
+    return {
+        "erp_id": p.erp_id,
+        "name": p.name,
+        "country": p.country,
+        "currency": p.currency,
+        "language": p.language,
+        "time_zone": p.time_zone,
+        "preferred_channel": p.preferred_channel.value if p.preferred_channel else None,
+        "contacts": _contacts.dump_json(p.contacts).decode(),
+        "tags": json.dumps(list(p.tags)),
+        "credit_policy": p.credit_policy.model_dump_json(),
+        "updated_at": debtor.updated_at,
+    }
+
+
+def _to_debtor(row: Any) -> Debtor:
+    profile = DebtorProfile(
+        name=row["name"],
+        country=row["country"],
+        currency=row["currency"],
+        erp_id=row["erp_id"],
+        contacts=_contacts.validate_json(row["contacts"]),
+        preferred_channel=Channel(row["preferred_channel"]) if row["preferred_channel"] else None,
+        language=row["language"],
+        time_zone=row["time_zone"],
+        tags=tuple(json.loads(row["tags"])),
+        credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
+    )
+    return Debtor(
+        row["id"], row["tenant_id"], profile, row["version"], row["created_at"], row["updated_at"]
+    )

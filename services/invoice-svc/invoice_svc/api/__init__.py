@@ -1,0 +1,1 @@
+"""invoice-svc's HTTP API (mounted under /v1)."""

@@ -1,0 +1,1 @@
+"""invoice-svc's domain model: pure Python, no framework or database imports."""

@@ -1,0 +1,4 @@
+from debtflow_shared.migrations import run_env
+from invoice_svc.adapters.tables import metadata
+
+run_env(metadata)

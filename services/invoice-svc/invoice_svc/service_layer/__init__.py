@@ -1,0 +1,1 @@
+"""invoice-svc's use cases: each runs in one unit of work and commits once."""

@@ -1,0 +1,69 @@
+"""Registering and changing debtors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from debtflow_shared.envelope import new_event_id
+from debtflow_shared.unit_of_work import UnitOfWork
+from invoice_svc.adapters.debtor_repository import DebtorRepository
+from invoice_svc.domain.debtor import Debtor, DebtorProfile
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    debtor: Debtor
+    created: bool
+    changed: bool
+
+
+async def upsert_debtor(uow: UnitOfWork, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
+    """Create a debtor, or update the one with the same ERP id; re-sending changes nothing."""
+    async with uow:
+        repository = DebtorRepository(uow.session)
+        existing = (
+            await repository.get_by_erp_id(tenant_id, profile.erp_id) if profile.erp_id else None
+        )
+        now = uow.clock.now()
+        if existing is None:
+            debtor = Debtor.register(
+                debtor_id=str(new_event_id()), tenant_id=tenant_id, profile=profile, now=now
+            )
+            await repository.add(debtor)
+            created, changed = True, True
+        else:
+            debtor, created = existing, False
+            changed = debtor.change(profile, now)
+            if changed:
+                await repository.save(debtor)
+        uow.track(debtor)
+        await uow.commit()
+    return UpsertResult(debtor, created, changed)
+
+
+async def update_debtor(
+    uow: UnitOfWork, tenant_id: str, debtor_id: str, profile: DebtorProfile
+) -> Debtor | None:
+    """Replace a debtor's profile; None when the tenant has no such debtor."""
+    async with uow:
+        repository = DebtorRepository(uow.session)
+        debtor = await repository.get(tenant_id, debtor_id)
+        if debtor is None:
+            return None
+        if debtor.change(profile, uow.clock.now()):
+            await repository.save(debtor)
+        uow.track(debtor)
+        await uow.commit()
+    return debtor
+
+
+async def get_debtor(uow: UnitOfWork, tenant_id: str, debtor_id: str) -> Debtor | None:
+    async with uow:
+        return await DebtorRepository(uow.session).get(tenant_id, debtor_id)
+
+
+async def list_debtors(
+    uow: UnitOfWork, tenant_id: str, *, after: str | None, limit: int
+) -> list[Debtor]:
+    async with uow:
+        return await DebtorRepository(uow.session).list(tenant_id, after=after, limit=limit)

@@ -1,0 +1,1 @@
+"""notify-svc's adapters: tables, repositories, channel clients."""

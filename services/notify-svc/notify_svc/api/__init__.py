@@ -1,0 +1,1 @@
+"""notify-svc's HTTP API (mounted under /v1)."""

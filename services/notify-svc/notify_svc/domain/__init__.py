@@ -1,0 +1,1 @@
+"""notify-svc's domain model: pure Python, no framework or database imports."""

@@ -1,0 +1,131 @@
+"""The in-process bus for ``make run`` and fast tests.
+
+Durability comes from the outbox: the relay marks a row published only after ``publish``
+returns, and ``publish`` returns only after every subscribed group has handled the message
+(its inbox committed, or the message dead-lettered). A crash in between means the row is
+published again and the inboxes drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from debtflow_shared.bus.base import InboundMessage, MessageHandler, OutboundMessage
+from debtflow_shared.db import UTCDateTime
+
+_metadata = MetaData()
+dead_letters = Table(
+    "dead_letter",
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(200), nullable=False),
+    Column("message_key", String(300), nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    Column("headers", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class _Subscription:
+    group: str
+    topics: frozenset[str]
+    handler: MessageHandler
+
+
+@dataclass(frozen=True)
+class StoredDeadLetter:
+    topic: str
+    key: str
+    value: bytes
+    headers: dict[str, str]
+
+
+class EmbeddedBus:
+    """Delivers in process, in publish order; keeps ``.dlq`` messages in a SQLite file."""
+
+    def __init__(self, dead_letter_path: Path | None = None) -> None:
+        self._subscriptions: list[_Subscription] = []
+        self._offsets = itertools.count()
+        self._engine: AsyncEngine | None = None
+        self._dead_letter_path = dead_letter_path
+
+    def subscribe(self, group: str, topics: Sequence[str], handler: MessageHandler) -> None:
+        self._subscriptions.append(_Subscription(group, frozenset(topics), handler))
+
+    async def start(self) -> None:
+        url = (
+            f"sqlite+aiosqlite:///{self._dead_letter_path}"
+            if self._dead_letter_path
+            else "sqlite+aiosqlite://"
+        )
+        self._engine = create_async_engine(url)
+        async with self._engine.begin() as connection:
+            await connection.run_sync(_metadata.create_all)
+
+    async def stop(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    async def is_ready(self) -> bool:
+        return self._engine is not None
+
+    async def publish(self, messages: Sequence[OutboundMessage]) -> None:
+        for message in messages:
+            if message.topic.endswith(".dlq"):
+                await self._store_dead_letter(message)
+            inbound = InboundMessage(
+                topic=message.topic,
+                key=message.key,
+                value=message.value,
+                headers=message.headers,
+                partition=0,
+                offset=next(self._offsets),
+            )
+            for subscription in self._subscriptions:
+                if message.topic in subscription.topics:
+                    await subscription.handler(inbound)
+
+    async def dead_letters(self, topic: str | None = None) -> list[StoredDeadLetter]:
+        if self._engine is None:
+            raise RuntimeError("the bus is not started")
+        query = select(dead_letters).order_by(dead_letters.c.id)
+        if topic is not None:
+            query = query.where(dead_letters.c.topic == topic)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [
+            StoredDeadLetter(
+                topic=row["topic"],
+                key=row["message_key"],
+                value=row["value"],
+                headers={key: value for key, value in json.loads(row["headers"])},
+            )
+            for row in rows
+        ]
+
+    async def _store_dead_letter(self, message: OutboundMessage) -> None:
+        if self._engine is None:
+            raise RuntimeError("the bus is not started")
+        headers = json.dumps(
+            [[key, value.decode(errors="replace")] for key, value in message.headers]
+        )
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                insert(dead_letters).values(
+                    topic=message.topic,
+                    message_key=message.key,
+                    value=message.value,
+                    headers=headers,
+                    created_at=datetime.now(UTC),
+                )
+            )

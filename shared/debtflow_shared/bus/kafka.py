@@ -1,0 +1,247 @@
+"""The Apache Kafka bus (aiokafka).
+
+Producer: idempotent, ``acks=all``, so a publish that returns is on every in-sync replica
+and a key's messages keep their order. Consumers: no auto-commit; a message's offset is
+committed only after its handler has committed its effects (or dead-lettered it). Partitions
+are handled concurrently, each partition strictly in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from debtflow_shared.bus.base import (
+    InboundMessage,
+    MessageHandler,
+    OutboundMessage,
+    dead_letter_topic,
+)
+from debtflow_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class KafkaOptions:
+    bootstrap_servers: str
+    client_id: str
+    topic_prefix: str = ""
+    topic_partitions: int = 6
+    ensure_topics: bool = True
+    session_timeout_ms: int = 10_000
+    heartbeat_interval_ms: int = 1_000
+    max_poll_records: int = 200
+    retry_backoff_seconds: float = 1.0
+
+
+@dataclass
+class _Subscription:
+    group: str
+    topics: tuple[str, ...]
+    handler: MessageHandler
+    consumer: AIOKafkaConsumer | None = None
+    task: asyncio.Task[None] | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class KafkaBus:
+    def __init__(self, options: KafkaOptions) -> None:
+        self._options = options
+        self._producer: AIOKafkaProducer | None = None
+        self._subscriptions: list[_Subscription] = []
+        self._stopping = asyncio.Event()
+
+    # -- naming ---------------------------------------------------------------------------
+    def physical(self, topic: str) -> str:
+        return f"{self._options.topic_prefix}{topic}"
+
+    def logical(self, topic: str) -> str:
+        prefix = self._options.topic_prefix
+        return topic[len(prefix) :] if prefix and topic.startswith(prefix) else topic
+
+    # -- life cycle -----------------------------------------------------------------------
+    def subscribe(self, group: str, topics: Sequence[str], handler: MessageHandler) -> None:
+        self._subscriptions.append(_Subscription(group, tuple(topics), handler))
+
+    async def start(self) -> None:
+        if self._options.ensure_topics:
+            topics = {t for s in self._subscriptions for t in s.topics}
+            await self.ensure_topics(topics | {dead_letter_topic(t) for t in topics})
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self._options.bootstrap_servers,
+            client_id=f"{self._options.client_id}-producer",
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+        )
+        await self._producer.start()
+        for subscription in self._subscriptions:
+            await self._start_consumer(subscription)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        for subscription in self._subscriptions:
+            if subscription.task is not None:
+                subscription.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await subscription.task
+            if subscription.consumer is not None:
+                await subscription.consumer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def is_ready(self) -> bool:
+        if self._producer is None:
+            return False
+        try:
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), timeout=3)
+        except (KafkaError, TimeoutError, OSError):
+            return False
+        return True
+
+    async def ensure_topics(self, topics: set[str]) -> None:
+        """Create missing topics (and their ``.dlq``) with the configured partition count."""
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self._options.bootstrap_servers,
+            client_id=f"{self._options.client_id}-admin",
+        )
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [
+                NewTopic(self.physical(t), self._options.topic_partitions, 1)
+                for t in sorted(topics)
+                if self.physical(t) not in existing
+            ]
+            if missing:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(missing)
+        finally:
+            await admin.close()
+
+    # -- publishing -----------------------------------------------------------------------
+    async def publish(self, messages: Sequence[OutboundMessage]) -> None:
+        if self._producer is None:
+            raise RuntimeError("the Kafka bus is not started")
+        # Queue every message first (the producer batches them), then wait for all acks.
+        pending = [
+            await self._producer.send(
+                self.physical(message.topic),
+                value=message.value,
+                key=message.key.encode(),
+                headers=list(message.headers),
+            )
+            for message in messages
+        ]
+        if pending:
+            await asyncio.gather(*pending)
+
+    # -- consuming ------------------------------------------------------------------------
+    async def _start_consumer(self, subscription: _Subscription) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._options.bootstrap_servers,
+            client_id=f"{self._options.client_id}-{subscription.group}",
+            group_id=subscription.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=self._options.session_timeout_ms,
+            heartbeat_interval_ms=self._options.heartbeat_interval_ms,
+            max_poll_records=self._options.max_poll_records,
+        )
+        consumer.subscribe(
+            [self.physical(t) for t in subscription.topics],
+            listener=_DrainOnRevoke(subscription),
+        )
+        await consumer.start()
+        subscription.consumer = consumer
+        subscription.task = asyncio.create_task(
+            self._consume(subscription), name=f"kafka-consume-{subscription.group}"
+        )
+
+    async def _consume(self, subscription: _Subscription) -> None:
+        consumer = subscription.consumer
+        assert consumer is not None
+        while not self._stopping.is_set():
+            try:
+                batches = await consumer.getmany(timeout_ms=500)
+                if not batches:
+                    continue
+                # The lock lets a rebalance wait until in-flight messages are committed.
+                async with subscription.lock:
+                    await asyncio.gather(
+                        *(
+                            self._consume_partition(subscription, tp, records)
+                            for tp, records in batches.items()
+                        )
+                    )
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep consuming: one bad poll must not stop the group
+                log.exception("kafka consume loop failed", group=subscription.group)
+                await asyncio.sleep(self._options.retry_backoff_seconds)
+
+    async def _consume_partition(
+        self, subscription: _Subscription, tp: TopicPartition, records: list[Any]
+    ) -> None:
+        consumer = subscription.consumer
+        assert consumer is not None
+        last_done: int | None = None
+        for record in records:
+            if tp not in consumer.assignment():
+                break  # revoked meanwhile: the new owner resumes from the last commit
+            message = _inbound(record, self.logical(record.topic))
+            try:
+                await subscription.handler(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Not handled: come back to this message after a pause.
+                log.exception(
+                    "message left unhandled; will retry",
+                    group=subscription.group,
+                    topic=message.topic,
+                    partition=message.partition,
+                    offset=message.offset,
+                )
+                consumer.seek(tp, message.offset)
+                await asyncio.sleep(self._options.retry_backoff_seconds)
+                break
+            last_done = message.offset
+        if last_done is not None:
+            # One commit per partition batch; a crash before it only redelivers messages
+            # whose effects the inbox already holds.
+            await consumer.commit({tp: last_done + 1})
+
+
+def _inbound(record: Any, topic: str) -> InboundMessage:
+    return InboundMessage(
+        topic=topic,
+        key=record.key.decode() if record.key is not None else None,
+        value=record.value or b"",
+        headers=tuple(record.headers or ()),
+        partition=record.partition,
+        offset=record.offset,
+    )
+
+
+class _DrainOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Wait for in-flight messages (already committed one by one) before giving partitions up."""
+
+    def __init__(self, subscription: _Subscription) -> None:
+        self._subscription = subscription
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        async with self._subscription.lock:
+            pass
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        return None

@@ -1,0 +1,25 @@
+"""The typed, versioned catalog of every topic's payload.
+
+Importing this package registers every payload; look them up through :data:`CATALOG`.
+"""
+
+from debtflow_shared.catalog import debtor as debtor
+from debtflow_shared.catalog.registry import (
+    CATALOG,
+    Catalog,
+    EventPayload,
+    EventSpec,
+    UnknownEventType,
+    event,
+    payload_dict,
+)
+
+__all__ = [
+    "CATALOG",
+    "Catalog",
+    "EventPayload",
+    "EventSpec",
+    "UnknownEventType",
+    "event",
+    "payload_dict",
+]

@@ -1,0 +1,90 @@
+"""The event catalog as an AsyncAPI 3.0 document, for integrators who do not read Python."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from debtflow_shared.catalog.registry import CATALOG, Catalog
+from debtflow_shared.envelope import Envelope
+
+_KEY_DESCRIPTION = '"<tenantid>:<debtor id>": one debtor\'s events share a partition, in order'
+
+
+def asyncapi_document(catalog: Catalog = CATALOG) -> dict[str, Any]:
+    specs = list(catalog)
+    models: list[tuple[type[BaseModel], Literal["validation"]]] = [
+        (spec.payload, "validation") for spec in specs
+    ]
+    _, definitions = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    schemas: dict[str, Any] = dict(definitions.get("$defs", {}))
+    envelope = Envelope.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas["Envelope"] = envelope
+
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    for spec in specs:
+        message_name = f"{spec.payload.__name__}{spec.version.upper()}"
+        channel_id = spec.topic.replace(".", "_")
+        messages[message_name] = {
+            "name": spec.topic,
+            "title": f"{spec.topic} ({spec.version})",
+            "summary": spec.summary,
+            "contentType": "application/cloudevents+json",
+            "headers": {
+                "type": "object",
+                "properties": {
+                    "content-type": {"type": "string", "const": "application/cloudevents+json"}
+                },
+            },
+            "bindings": {"kafka": {"key": {"type": "string", "description": _KEY_DESCRIPTION}}},
+            "payload": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Envelope"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "type": {"const": spec.topic},
+                            "source": {"const": spec.producer},
+                            "dataschema": {"const": spec.version},
+                            "data": {"$ref": f"#/components/schemas/{spec.payload.__name__}"},
+                        },
+                    },
+                ]
+            },
+        }
+        channel = channels.setdefault(
+            channel_id,
+            {
+                "address": spec.topic,
+                "description": f"Produced by {spec.producer}. Dead letters go to {spec.topic}.dlq.",
+                "messages": {},
+            },
+        )
+        channel["messages"][message_name] = {"$ref": f"#/components/messages/{message_name}"}
+        operations[f"publish_{channel_id}"] = {
+            "action": "send",
+            "summary": f"{spec.producer} publishes {spec.topic}",
+            "channel": {"$ref": f"#/channels/{channel_id}"},
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "debtflow events",
+            "version": "1.0.0",
+            "description": (
+                "Every message is a CloudEvents 1.0 structured JSON envelope whose `data` is "
+                "the payload below, versioned by `dataschema`. Money is always integer minor "
+                "units plus an ISO 4217 currency. Consumers deduplicate on `id`. Generated "
+                "from the pydantic catalog in shared/debtflow_shared/catalog: do not edit."
+            ),
+        },
+        "defaultContentType": "application/cloudevents+json",
+        "servers": {"kafka": {"host": "kafka:9092", "protocol": "kafka"}},
+        "channels": dict(sorted(channels.items())),
+        "operations": dict(sorted(operations.items())),
+        "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
+    }

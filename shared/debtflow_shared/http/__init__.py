@@ -1,0 +1,1 @@
+"""HTTP conventions every service shares: problem details, auth, health, admin."""

@@ -1,0 +1,167 @@
+"""The FastAPI application every service is built on: same middleware, errors, health."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from pydantic import BaseModel, Field, model_validator
+
+from debtflow_shared.clock import ControlledClock, TimeTravelBackwards
+from debtflow_shared.context import traced
+from debtflow_shared.http.problems import Conflict, Unprocessable, install_problem_handlers
+from debtflow_shared.http.security import AdminSubject
+
+if TYPE_CHECKING:
+    from debtflow_shared.service import ServiceRuntime
+
+CORRELATION_HEADER = "X-Correlation-Id"
+
+
+def create_service_app(runtime: ServiceRuntime) -> FastAPI:
+    definition = runtime.definition
+    app = FastAPI(
+        title=f"debtflow {definition.name}",
+        version="0.1.0",
+        description=definition.description,
+        openapi_tags=[{"name": tag, "description": text} for tag, text in definition.tags],
+    )
+    app.state.runtime = runtime
+    app.state.token_verifier = runtime.verifier
+    install_problem_handlers(app)
+    _install_request_context(app, runtime)
+    app.include_router(_operations_router())
+    app.include_router(_admin_router(), prefix="/v1")
+    for router in definition.routers:
+        app.include_router(router, prefix="/v1")
+    return app
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated["ServiceRuntime", Depends(get_runtime)]
+
+
+def _install_request_context(app: FastAPI, runtime: ServiceRuntime) -> None:
+    metrics = runtime.metrics
+
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = str(uuid.uuid4())
+        correlation_id = request.headers.get(CORRELATION_HEADER) or request_id
+        started = time.perf_counter()
+        with traced(correlation_id, request_id, service=runtime.definition.name):
+            response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.http_requests.labels(
+            metrics.service, request.method, path, str(response.status_code)
+        ).inc()
+        response.headers[CORRELATION_HEADER] = correlation_id
+        if path not in {"/healthz", "/readyz", "/metrics"}:
+            structlog.get_logger("http").info(
+                "request",
+                method=request.method,
+                path=request.url.path,
+                status=response.status_code,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+        return response
+
+
+def _operations_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get(
+        "/readyz",
+        summary="Readiness: the database and the broker answer",
+        responses={503: {"description": "a dependency is unreachable"}},
+    )
+    async def readyz(request: Request, response: Response) -> dict[str, object]:
+        checks = await get_runtime(request).readiness()
+        ready = all(checks.values())
+        response.status_code = 200 if ready else 503
+        return {"status": "ready" if ready else "not ready", "checks": checks}
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def metrics(request: Request) -> Response:
+        body = get_runtime(request).metrics.exposition()
+        return Response(body, media_type="text/plain; version=0.0.4")
+
+    return router
+
+
+class ClockState(BaseModel):
+    now: datetime
+    controllable: bool
+    frozen: bool = False
+
+
+class ClockMove(BaseModel):
+    """Move a controlled clock forward: by a number of seconds, or to an instant."""
+
+    advance_seconds: float | None = Field(default=None, ge=0, examples=[86400])
+    to: datetime | None = Field(default=None, examples=["2026-12-01T09:00:00Z"])
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ClockMove:
+        if (self.advance_seconds is None) == (self.to is None):
+            raise ValueError("give exactly one of advance_seconds or to")
+        return self
+
+
+def _admin_router() -> APIRouter:
+    router = APIRouter(prefix="/admin", tags=["admin"])
+
+    @router.get("/clock", summary="The service's business time")
+    async def read_clock(request: Request, _: AdminSubject) -> ClockState:
+        clock = get_runtime(request).clock
+        return ClockState(
+            now=clock.now(),
+            controllable=isinstance(clock, ControlledClock),
+            frozen=isinstance(clock, ControlledClock) and clock.frozen,
+        )
+
+    @router.post(
+        "/clock",
+        summary="Move a controlled clock forward (tests, demo, simulator)",
+        responses={409: {"description": "the clock follows the real time"}},
+    )
+    async def move_clock(request: Request, move: ClockMove, _: AdminSubject) -> ClockState:
+        clock = get_runtime(request).clock
+        if not isinstance(clock, ControlledClock):
+            raise Conflict(
+                "this service runs on the system clock; start it with "
+                "DEBTFLOW_CLOCK=controlled to move time"
+            )
+        try:
+            if move.to is not None:
+                if move.to.tzinfo is None:
+                    raise Unprocessable(
+                        "'to' needs a time zone",
+                        errors=[{"field": "to", "message": "naive datetime"}],
+                    )
+                clock.set(move.to)
+            else:
+                clock.advance(timedelta(seconds=move.advance_seconds or 0))
+        except TimeTravelBackwards as error:
+            raise Unprocessable(
+                str(error), errors=[{"field": "to", "message": str(error)}]
+            ) from None
+        return ClockState(now=clock.now(), controllable=True, frozen=clock.frozen)
+
+    return router

@@ -1,0 +1,114 @@
+"""Running a service's Alembic migrations, and the platform tables' own migration steps."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command, context, op
+from alembic.config import Config
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+
+from debtflow_shared.db import UTCDateTime, create_engine
+from debtflow_shared.platform_tables import BigIntId
+
+
+def alembic_config(script_location: Path, url: str, schema: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.attributes["database_url"] = url
+    config.attributes["schema"] = schema
+    return config
+
+
+async def upgrade_to_head(script_location: Path, url: str, schema: str) -> None:
+    """Bring a service's database to the newest migration (runs Alembic in a worker thread)."""
+    config = alembic_config(script_location, url, schema)
+    await asyncio.to_thread(command.upgrade, config, "head")
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """The body of every service's ``migrations/env.py`` (online, async, batch on SQLite)."""
+    config = context.config
+    url: str = config.attributes["database_url"]
+    schema: str = config.attributes.get("schema", "")
+
+    def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql" and schema:
+            connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            connection.exec_driver_sql(f'SET search_path TO "{schema}"')
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            version_table_schema=schema or None if connection.dialect.name != "sqlite" else None,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def main() -> None:
+        engine = create_engine(url, schema=schema, pool_size=1)
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(run)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+def create_platform_tables() -> None:
+    """Migration step: the outbox, inbox and relay lease tables (platform schema v1)."""
+    op.create_table(
+        "outbox",
+        sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("message_key", sa.String(300), nullable=False),
+        sa.Column("partition_no", sa.Integer, nullable=False),
+        sa.Column("value", sa.LargeBinary, nullable=False),
+        sa.Column("headers", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("published_at", UTCDateTime, nullable=True),
+        sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    )
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["partition_no", "id"],
+        postgresql_where=sa.text("published_at IS NULL"),
+        sqlite_where=sa.text("published_at IS NULL"),
+    )
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
+    op.create_table(
+        "outbox_lease",
+        sa.Column("partition_no", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("owner", sa.String(100), nullable=True),
+        sa.Column("lease_until", UTCDateTime, nullable=True),
+    )
+    op.create_table(
+        "outbox_relay",
+        sa.Column("relay_id", sa.String(100), primary_key=True),
+        sa.Column("heartbeat_at", UTCDateTime, nullable=False),
+    )
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.String(200), nullable=False),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("processed_at", UTCDateTime, nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
+    )
+    op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"])
+
+
+def drop_platform_tables() -> None:
+    for table in ("inbox", "outbox_relay", "outbox_lease", "outbox"):
+        op.drop_table(table)
+
+
+MigrationStep = Callable[[], None]

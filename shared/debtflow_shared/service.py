@@ -1,0 +1,207 @@
+"""A service's composition root: its database, outbox relay, consumers and HTTP app.
+
+Each service declares a :class:`ServiceDefinition` (what it is) and builds a
+:class:`ServiceRuntime` (it running, with injected bus, clock and token verifier). The
+same runtime serves ``python -m <service>`` against Kafka and PostgreSQL, and the
+embedded all-in-one ``debtflow run``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import MetaData, text
+
+from debtflow_shared.auth import TokenVerifier
+from debtflow_shared.bus.base import MessageBus
+from debtflow_shared.bus.embedded import EmbeddedBus
+from debtflow_shared.bus.kafka import KafkaBus, KafkaOptions
+from debtflow_shared.clock import Clock, ControlledClock, SystemClock
+from debtflow_shared.db import create_engine, is_sqlite, session_factory
+from debtflow_shared.event_consumer import EventConsumer, EventHandler, RetryPolicy
+from debtflow_shared.http.app import create_service_app
+from debtflow_shared.logging import configure_logging, get_logger
+from debtflow_shared.metrics import ServiceMetrics
+from debtflow_shared.migrations import upgrade_to_head
+from debtflow_shared.outbox import OutboxWriter, notify_channel
+from debtflow_shared.outbox_relay import OutboxRelay, RelayOptions
+from debtflow_shared.outbox_wakeup import LocalWakeup, PostgresNotifyWakeup, Wakeup
+from debtflow_shared.platform_tables import PlatformTables
+from debtflow_shared.settings import BusKind, ClockKind, PlatformSettings, ServiceSettings
+from debtflow_shared.unit_of_work import UnitOfWork
+
+log = get_logger(__name__)
+
+HandlerMap = Mapping[str, EventHandler]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str  # "invoice-svc": the event source and the consumer group
+    short_name: str  # "invoice": the default schema and SQLite file name
+    description: str
+    metadata: MetaData
+    tables: PlatformTables
+    migrations: Path
+    routers: Sequence[APIRouter] = ()
+    handlers: Callable[[ServiceRuntime], HandlerMap] = lambda _runtime: {}
+    tags: Sequence[tuple[str, str]] = ()
+    # Long-running work (sweepers, timers) started with the relay: ``async def f(runtime)``.
+    background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        definition: ServiceDefinition,
+        settings: ServiceSettings,
+        *,
+        bus: MessageBus,
+        clock: Clock,
+        verifier: TokenVerifier,
+        relay_id: str | None = None,
+    ) -> None:
+        self.definition = definition
+        self.settings = settings
+        self.bus = bus
+        self.clock = clock
+        self.verifier = verifier
+        self.metrics = ServiceMetrics(definition.name)
+        self.database_url = settings.resolved_database_url(definition.short_name)
+        self.schema = settings.database_schema or definition.short_name
+        self.engine = create_engine(
+            self.database_url, schema=self.schema, pool_size=settings.database_pool_size
+        )
+        self.sessions = session_factory(self.engine)
+        sqlite = is_sqlite(self.database_url)
+        channel = notify_channel(self.schema)
+        # In-process wake-ups are per database file: tests run several in one process.
+        self._channel = f"{channel}:{self.database_url}" if sqlite else channel
+        self.outbox = OutboxWriter(
+            definition.tables, settings.outbox_partitions, self._channel, uses_notify=not sqlite
+        )
+        self.relay = OutboxRelay(
+            engine=self.engine,
+            tables=definition.tables,
+            bus=bus,
+            wakeup=self._wakeup(sqlite),
+            metrics=self.metrics,
+            options=RelayOptions(
+                partitions=settings.outbox_partitions,
+                poll_seconds=settings.relay_poll_seconds,
+                lease_seconds=settings.relay_lease_seconds,
+                batch_size=settings.relay_batch_size,
+            ),
+            relay_id=relay_id,
+        )
+        self.consumer = EventConsumer(
+            group=definition.name,
+            handlers=definition.handlers(self),
+            uow_factory=self.uow,
+            tables=definition.tables,
+            bus=bus,
+            metrics=self.metrics,
+            retry=RetryPolicy(
+                settings.consumer_max_attempts,
+                settings.consumer_backoff_seconds,
+                settings.consumer_backoff_max_seconds,
+            ),
+        )
+        if self.consumer.topics:
+            self.consumer.register()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.app: FastAPI = create_service_app(self)
+
+    def _wakeup(self, sqlite: bool) -> Wakeup:
+        if sqlite:
+            return LocalWakeup(self._channel)
+        return PostgresNotifyWakeup(self.database_url, self._channel)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(
+            self.sessions, outbox=self.outbox, clock=self.clock, source=self.definition.name
+        )
+
+    async def migrate(self) -> None:
+        if is_sqlite(self.database_url):
+            self.settings.platform.data_dir.mkdir(parents=True, exist_ok=True)
+        await upgrade_to_head(self.definition.migrations, self.database_url, self.schema)
+
+    async def start(self) -> None:
+        """Start the relay and background work (the bus is started by whoever owns it)."""
+        self._tasks.append(
+            asyncio.create_task(self.relay.run(), name=f"{self.definition.name}-relay")
+        )
+        for work in self.definition.background:
+            self._tasks.append(asyncio.create_task(work(self), name=work.__name__))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.engine.dispose()
+
+    async def readiness(self) -> dict[str, bool]:
+        database = True
+        try:
+            async with self.engine.connect() as connection:
+                await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=3)
+        except Exception:
+            database = False
+        return {"database": database, "broker": await self.bus.is_ready()}
+
+
+def build_clock(platform: PlatformSettings) -> Clock:
+    return ControlledClock() if platform.clock is ClockKind.CONTROLLED else SystemClock()
+
+
+def build_bus(platform: PlatformSettings, client_id: str) -> MessageBus:
+    if platform.bus is BusKind.KAFKA:
+        return KafkaBus(
+            KafkaOptions(
+                bootstrap_servers=platform.kafka_bootstrap_servers,
+                client_id=client_id,
+                topic_prefix=platform.kafka_topic_prefix,
+                topic_partitions=platform.kafka_topic_partitions,
+                ensure_topics=platform.kafka_ensure_topics,
+            )
+        )
+    return EmbeddedBus(platform.data_dir / "bus-dead-letters.sqlite")
+
+
+def standalone_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    """The app ``python -m <service>`` serves: owns its bus, migrates nothing, runs its relay."""
+    platform = settings.platform
+    configure_logging(platform.log_level, json=platform.log_json)
+    runtime = ServiceRuntime(
+        definition,
+        settings,
+        bus=build_bus(platform, definition.name),
+        clock=build_clock(platform),
+        verifier=TokenVerifier.from_directory(platform.keys_dir, platform.auth_issuer),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.bus.start()
+        await runtime.start()
+        log.info("service started", service=definition.name, port=settings.http_port)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+            await runtime.bus.stop()
+            log.info("service stopped", service=definition.name)
+
+    runtime.app.router.lifespan_context = lifespan
+    return runtime.app

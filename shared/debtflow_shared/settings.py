@@ -1,0 +1,107 @@
+"""Configuration from the environment (pydantic-settings).
+
+``PlatformSettings`` (prefix ``DEBTFLOW_``) is what every service shares: environment, bus,
+clock, auth keys, logging. Each service subclasses :class:`ServiceSettings` with its own
+prefix (``INVOICE_``, ``ESCALATION_`` ...) for its database, port and relay tuning.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class BusKind(StrEnum):
+    EMBEDDED = "embedded"
+    KAFKA = "kafka"
+
+
+class ClockKind(StrEnum):
+    SYSTEM = "system"
+    CONTROLLED = "controlled"
+
+
+class PlatformSettings(BaseSettings):
+    """Settings every service shares, read from ``DEBTFLOW_*``."""
+
+    model_config = SettingsConfigDict(env_prefix="DEBTFLOW_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    bus: BusKind = BusKind.EMBEDDED
+    clock: ClockKind = ClockKind.SYSTEM
+    data_dir: Path = Path(".data")
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_prefix: str = ""
+    kafka_topic_partitions: int = Field(default=6, ge=1)
+    kafka_ensure_topics: bool = True
+    auth_public_keys_dir: Path | None = None
+    auth_issuer: str = "debtflow"
+    link_signing_secret: str = "development-only-link-secret"  # noqa: S105 - refused in production
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> PlatformSettings:
+        if self.env is Environment.PRODUCTION:
+            if self.clock is ClockKind.CONTROLLED:
+                raise ValueError(
+                    "DEBTFLOW_CLOCK=controlled is refused when DEBTFLOW_ENV=production"
+                )
+            if self.link_signing_secret == "development-only-link-secret":  # noqa: S105
+                raise ValueError("set DEBTFLOW_LINK_SIGNING_SECRET in production")
+            if self.auth_public_keys_dir is None:
+                raise ValueError("set DEBTFLOW_AUTH_PUBLIC_KEYS_DIR in production")
+        return self
+
+    @property
+    def keys_dir(self) -> Path:
+        """Where public keys are read from (the data folder's keys in development)."""
+        return self.auth_public_keys_dir or self.data_dir / "keys" / "public"
+
+
+class ServiceSettings(BaseSettings):
+    """Base of each service's settings; subclasses set ``env_prefix`` and defaults."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str | None = None
+    database_schema: str = ""
+    database_pool_size: int = Field(default=10, ge=1)
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    outbox_partitions: int = Field(default=16, ge=1, le=1024)
+    relay_poll_seconds: float = Field(default=5.0, gt=0)
+    relay_batch_size: int = Field(default=500, ge=1)
+    relay_lease_seconds: float = Field(default=15.0, gt=0)
+    consumer_max_attempts: int = Field(default=5, ge=1)
+    consumer_backoff_seconds: float = Field(default=0.2, ge=0)
+    consumer_backoff_max_seconds: float = Field(default=10.0, ge=0)
+    platform: PlatformSettings = Field(default_factory=PlatformSettings)
+
+    def resolved_database_url(self, service_name: str) -> str:
+        """The configured URL, else a SQLite file per service in the data folder."""
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        path = self.platform.data_dir / f"{service_name}.sqlite"
+        return f"sqlite+aiosqlite:///{path}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` spelling and use the async drivers we ship."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
