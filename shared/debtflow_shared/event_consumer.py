@@ -125,7 +125,9 @@ class EventConsumer:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._retry.max_attempts),
             wait=wait_exponential_jitter(
-                initial=self._retry.backoff_seconds, max=self._retry.backoff_max_seconds
+                multiplier=self._retry.backoff_seconds,
+                max=self._retry.backoff_max_seconds,
+                jitter=self._retry.backoff_seconds,
             ),
             retry=retry_if_exception(lambda error: not isinstance(error, PermanentFailure)),
             reraise=True,

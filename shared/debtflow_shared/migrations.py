@@ -38,7 +38,13 @@ def run_env(target_metadata: MetaData) -> None:
 
     def run(connection: Connection) -> None:
         if connection.dialect.name == "postgresql" and schema:
-            connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            # A service role may own its schema without the right to create schemas, and
+            # PostgreSQL checks that right even for CREATE SCHEMA IF NOT EXISTS: look first.
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_namespace WHERE nspname = :schema"), {"schema": schema}
+            ).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
             connection.exec_driver_sql(f'SET search_path TO "{schema}"')
         context.configure(
             connection=connection,

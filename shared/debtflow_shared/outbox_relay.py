@@ -77,12 +77,15 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until cancelled; errors are logged and retried, never fatal."""
-        await self._ensure_lease_rows()
         await self._wakeup.start()
+        lease_rows_ready = False
         try:
             next_drain = _now()
             while True:
                 try:
+                    if not lease_rows_ready:
+                        await self._ensure_lease_rows()
+                        lease_rows_ready = True
                     woken = self._wakeup.event.is_set()
                     self._wakeup.event.clear()  # before draining: later commits wake us again
                     gained = await self._rebalance()

@@ -9,7 +9,6 @@ embedded all-in-one ``debtflow run``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData, text
+from tenacity import AsyncRetrying, wait_exponential
 
 from debtflow_shared.auth import TokenVerifier
 from debtflow_shared.bus.base import MessageBus
@@ -146,8 +146,12 @@ class ServiceRuntime:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                log.exception("background task had failed", task=task.get_name())
         self._tasks.clear()
         await self.engine.dispose()
 
@@ -191,14 +195,29 @@ def standalone_app(definition: ServiceDefinition, settings: ServiceSettings) -> 
         verifier=TokenVerifier.from_directory(platform.keys_dir, platform.auth_issuer),
     )
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await runtime.bus.start()
+    async def start_when_broker_answers() -> None:
+        # Serve /healthz and a 503 /readyz while the broker is away, instead of crash-looping.
+        retrying = AsyncRetrying(
+            wait=wait_exponential(max=30),
+            before_sleep=lambda state: log.warning(
+                "broker unreachable; retrying",
+                error=str(state.outcome and state.outcome.exception()),
+            ),
+        )
+        async for attempt in retrying:
+            with attempt:
+                await runtime.bus.start()
         await runtime.start()
         log.info("service started", service=definition.name, port=settings.http_port)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        starting = asyncio.create_task(start_when_broker_answers(), name="start")
         try:
             yield
         finally:
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
             await runtime.stop()
             await runtime.bus.stop()
             log.info("service stopped", service=definition.name)

@@ -71,7 +71,8 @@ class PlatformSettings(BaseSettings):
 class ServiceSettings(BaseSettings):
     """Base of each service's settings; subclasses set ``env_prefix`` and defaults."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    # Never read bare names such as DATABASE_URL: each service has its own prefix.
+    model_config = SettingsConfigDict(env_prefix="DEBTFLOW_SERVICE_", extra="ignore")
 
     database_url: str | None = None
     database_schema: str = ""

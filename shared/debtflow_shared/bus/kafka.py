@@ -72,9 +72,19 @@ class KafkaBus:
         self._subscriptions.append(_Subscription(group, tuple(topics), handler))
 
     async def start(self) -> None:
+        """Connect; on failure leave nothing half-started, so the caller can retry."""
+        self._stopping.clear()
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         if self._options.ensure_topics:
             topics = {t for s in self._subscriptions for t in s.topics}
-            await self.ensure_topics(topics | {dead_letter_topic(t) for t in topics})
+            dead_letters = {dead_letter_topic(t) for t in topics if not t.endswith(".dlq")}
+            await self.ensure_topics(topics | dead_letters)
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self._options.bootstrap_servers,
             client_id=f"{self._options.client_id}-producer",
@@ -93,8 +103,10 @@ class KafkaBus:
                 subscription.task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await subscription.task
+            subscription.task = None
             if subscription.consumer is not None:
                 await subscription.consumer.stop()
+                subscription.consumer = None
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
