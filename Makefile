@@ -48,7 +48,7 @@ asyncapi: $(STAMP) ## regenerate docs/asyncapi.yaml from the event catalog
 	$(BIN)/debtflow asyncapi
 
 bench: $(STAMP) ## benchmarks (figures go in issue notes, never in tests)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python scripts/testinfra.py run -- $(BIN)/python -m benchmarks
 
 infra-up: ## start PostgreSQL and Kafka for repeated pytest runs (source .testinfra/env)
 	$(PYTHON) scripts/testinfra.py up

@@ -106,7 +106,11 @@ def create_engine(url: str, *, schema: str = "", pool_size: int = 10) -> AsyncEn
 
 
 def _sqlite_engine(url: str) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    # One connection per database file: SQLite has one writer at a time anyway, and queueing
+    # in the pool (asyncio-friendly) beats SQLite's busy handler, which sleeps up to 100 ms.
+    engine = create_async_engine(
+        url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=120
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -156,13 +156,16 @@ class ServiceRuntime:
         await self.engine.dispose()
 
     async def readiness(self) -> dict[str, bool]:
-        database = True
         try:
-            async with self.engine.connect() as connection:
-                await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=3)
+            await asyncio.wait_for(self._ping_database(), timeout=3)
+            database = True
         except Exception:
             database = False
         return {"database": database, "broker": await self.bus.is_ready()}
+
+    async def _ping_database(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
 
 def build_clock(platform: PlatformSettings) -> Clock:

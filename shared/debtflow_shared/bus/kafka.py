@@ -96,11 +96,14 @@ class KafkaBus:
         for subscription in self._subscriptions:
             await self._start_consumer(subscription)
 
-    async def stop(self) -> None:
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Finish the message in hand, commit, leave the group; cancel only past the grace."""
         self._stopping.set()
         for subscription in self._subscriptions:
             if subscription.task is not None:
-                subscription.task.cancel()
+                done, _ = await asyncio.wait({subscription.task}, timeout=grace_seconds)
+                if not done:
+                    subscription.task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await subscription.task
             subscription.task = None
@@ -208,6 +211,8 @@ class KafkaBus:
         assert consumer is not None
         last_done: int | None = None
         for record in records:
+            if self._stopping.is_set():
+                break  # shutting down: commit what is done, leave the rest to the next owner
             if tp not in consumer.assignment():
                 break  # revoked meanwhile: the new owner resumes from the last commit
             message = _inbound(record, self.logical(record.topic))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
+import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -31,6 +32,7 @@ async def authenticated(
     except InvalidToken as error:
         raise Unauthorized(str(error), headers=_CHALLENGE) from None
     request.state.principal = principal
+    structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
     return principal
 
 

@@ -1,0 +1,1 @@
+"""debtflow's benchmarks: figures for issue notes, never assertions in tests."""

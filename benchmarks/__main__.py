@@ -1,0 +1,42 @@
+"""``make bench``: the event pipeline on the embedded default, and on PostgreSQL + Kafka
+when ``DATABASE_URL`` and ``KAFKA_BOOTSTRAP_SERVERS`` are given (``make bench`` starts them)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+
+from benchmarks.event_pipeline import Target, run
+from debtflow_shared.logging import configure_logging
+from debtflow_shared.settings import normalize_database_url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--samples", type=int, default=200)
+    args = parser.parse_args()
+    configure_logging("ERROR", json=False)
+
+    targets = [Target("embedded (SQLite, in-process bus)")]
+    database, kafka = os.environ.get("DATABASE_URL"), os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if database and kafka:
+        targets.append(Target("PostgreSQL + Kafka", normalize_database_url(database), kafka))
+    else:
+        print("bench: PostgreSQL/Kafka not given; embedded only")
+
+    print(
+        f"{'target':<36} {'events':>7} {'seconds':>8} {'events/s':>9} {'p50 ms':>7} {'p95 ms':>7}"
+    )
+    for target in targets:
+        f = asyncio.run(run(target, args.events, args.batch, args.samples))
+        print(
+            f"{f.target:<36} {f.events:>7} {f.seconds:>8.2f} {f.per_second:>9.0f} "
+            f"{f.latency_p50_ms:>7.1f} {f.latency_p95_ms:>7.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
