@@ -1,0 +1,187 @@
+"""Reference rates for statutory interest, kept as data: (series, effective date, rate, source).
+
+A tenant admin extends or corrects the table (``ReferenceRateTable.with_rates``); the code
+only answers "which rate was in force on day D". The shipped history is below.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+# Series keys. "DE" is not the ECB rate: § 247 BGB derives the Basiszinssatz from it
+# (it moves by the same points each half-year, and has stayed 0.88 below it since 2002).
+BANK_OF_ENGLAND = "GB"
+ECB_MAIN_REFINANCING = "EA"
+GERMAN_BASE_RATE = "DE"
+
+
+class NoReferenceRate(LookupError):
+    """The table holds no rate for the series on or before the day asked for."""
+
+    def __init__(self, jurisdiction: str, day: date) -> None:
+        super().__init__(f"no {jurisdiction!r} reference rate in force on {day.isoformat()}")
+        self.jurisdiction = jurisdiction
+        self.day = day
+
+
+class ConflictingReferenceRates(ValueError):
+    """Two entries for the same series take effect on the same day."""
+
+
+@dataclass(frozen=True)
+class ReferenceRate:
+    """A reference rate (percent per year) in force from ``effective_from`` until the next one."""
+
+    jurisdiction: str
+    effective_from: date
+    rate_percent: Decimal
+    source: str
+
+    def __post_init__(self) -> None:
+        if not self.jurisdiction:
+            raise ValueError("a reference rate needs a jurisdiction (series) key")
+        # Rates come from admins and files too: refuse floats at the door, not in a sum.
+        if not isinstance(self.rate_percent, Decimal) or not self.rate_percent.is_finite():
+            raise TypeError(f"rate_percent must be a finite Decimal, got {self.rate_percent!r}")
+        if not self.source.strip():
+            raise ValueError("a reference rate needs a source so a statement can cite it")
+
+
+class ReferenceRateTable:
+    """Answers "the rate in force on day D for series J": the latest entry dated on or before D."""
+
+    def __init__(self, rates: Iterable[ReferenceRate]) -> None:
+        by_series: dict[str, dict[date, ReferenceRate]] = {}
+        for rate in rates:
+            series = by_series.setdefault(rate.jurisdiction, {})
+            if rate.effective_from in series:
+                raise ConflictingReferenceRates(
+                    f"two {rate.jurisdiction!r} rates take effect on "
+                    f"{rate.effective_from.isoformat()}"
+                )
+            series[rate.effective_from] = rate
+        self._history = {
+            key: tuple(entries[day] for day in sorted(entries))
+            for key, entries in by_series.items()
+        }
+        self._dates = {
+            key: [r.effective_from for r in history] for key, history in self._history.items()
+        }
+
+    @classmethod
+    def shipped(cls) -> ReferenceRateTable:
+        return cls(SHIPPED_RATES)
+
+    def rate_on(self, jurisdiction: str, day: date) -> ReferenceRate:
+        dates = self._dates.get(jurisdiction, [])
+        index = bisect.bisect_right(dates, day)
+        if index == 0:
+            raise NoReferenceRate(jurisdiction, day)
+        return self._history[jurisdiction][index - 1]
+
+    def history(self, jurisdiction: str) -> tuple[ReferenceRate, ...]:
+        return self._history.get(jurisdiction, ())
+
+    def with_rates(self, rates: Iterable[ReferenceRate]) -> ReferenceRateTable:
+        """A new table where ``rates`` are added, replacing entries of the same series and day."""
+        merged = {
+            (r.jurisdiction, r.effective_from): r
+            for series in self._history.values()
+            for r in series
+        }
+        merged.update({(r.jurisdiction, r.effective_from): r for r in rates})
+        return ReferenceRateTable(merged.values())
+
+
+_BOE = "Bank of England, Official Bank Rate history (in force from the announcement day)"
+_ECB = "European Central Bank, key interest rates: main refinancing operations, date of effect"
+_BUBA = "Deutsche Bundesbank, Basiszinssatz under § 247 BGB (Bundesanzeiger notice)"
+
+
+def _entry(series: str, source: str, day: str, percent: str) -> ReferenceRate:
+    return ReferenceRate(series, date.fromisoformat(day), Decimal(percent), source)
+
+
+# History shipped with debtflow, checked against the central banks' announcements.
+# GB runs to the 3.75 % cut of 18 Dec 2025 (held in Feb 2026); EA to the 2.15 % of 11 Jun 2025
+# (held through the 18 Dec 2025 meeting); DE to the 1 Jan 2026 fixing. Each series starts
+# early enough that every day from 1 Jan 2016 has a rate. Later changes are NOT known here:
+# tenant admins must add them (``with_rates``) or the table keeps answering the last rate.
+SHIPPED_RATES: tuple[ReferenceRate, ...] = (
+    *(
+        _entry(BANK_OF_ENGLAND, _BOE, day, percent)
+        for day, percent in (
+            ("2009-03-05", "0.50"),
+            ("2016-08-04", "0.25"),
+            ("2017-11-02", "0.50"),
+            ("2018-08-02", "0.75"),
+            ("2020-03-11", "0.25"),
+            ("2020-03-19", "0.10"),
+            ("2021-12-16", "0.25"),
+            ("2022-02-03", "0.50"),
+            ("2022-03-17", "0.75"),
+            ("2022-05-05", "1.00"),
+            ("2022-06-16", "1.25"),
+            ("2022-08-04", "1.75"),
+            ("2022-09-22", "2.25"),
+            ("2022-11-03", "3.00"),
+            ("2022-12-15", "3.50"),
+            ("2023-02-02", "4.00"),
+            ("2023-03-23", "4.25"),
+            ("2023-05-11", "4.50"),
+            ("2023-06-22", "5.00"),
+            ("2023-08-03", "5.25"),
+            ("2024-08-01", "5.00"),
+            ("2024-11-07", "4.75"),
+            ("2025-02-06", "4.50"),
+            ("2025-05-08", "4.25"),
+            ("2025-08-07", "4.00"),
+            ("2025-12-18", "3.75"),
+        )
+    ),
+    *(
+        _entry(ECB_MAIN_REFINANCING, _ECB, day, percent)
+        for day, percent in (
+            ("2014-09-10", "0.05"),
+            ("2016-03-16", "0.00"),
+            ("2022-07-27", "0.50"),
+            ("2022-09-14", "1.25"),
+            ("2022-11-02", "2.00"),
+            ("2022-12-21", "2.50"),
+            ("2023-02-08", "3.00"),
+            ("2023-03-22", "3.50"),
+            ("2023-05-10", "3.75"),
+            ("2023-06-21", "4.00"),
+            ("2023-08-02", "4.25"),
+            ("2023-09-20", "4.50"),
+            ("2024-06-12", "4.25"),
+            ("2024-09-18", "3.65"),
+            ("2024-10-23", "3.40"),
+            ("2024-12-18", "3.15"),
+            ("2025-02-05", "2.90"),
+            ("2025-03-12", "2.65"),
+            ("2025-04-23", "2.40"),
+            ("2025-06-11", "2.15"),
+        )
+    ),
+    # The Basiszinssatz only changes on 1 January and 1 July (-0.88 % from mid-2016 to the
+    # end of 2022). The unchanged 1 Jan 2026 fixing is listed to show that it was checked.
+    *(
+        _entry(GERMAN_BASE_RATE, _BUBA, day, percent)
+        for day, percent in (
+            ("2015-01-01", "-0.83"),
+            ("2016-07-01", "-0.88"),
+            ("2023-01-01", "1.62"),
+            ("2023-07-01", "3.12"),
+            ("2024-01-01", "3.62"),
+            ("2024-07-01", "3.37"),
+            ("2025-01-01", "2.27"),
+            ("2025-07-01", "1.27"),
+            ("2026-01-01", "1.27"),
+        )
+    ),
+)
