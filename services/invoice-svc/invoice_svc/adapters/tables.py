@@ -1,9 +1,22 @@
 """invoice-svc's tables (its own schema on PostgreSQL, its own file on SQLite)."""
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    false,
+    text,
+)
 
-from debtflow_shared.db import UTCDateTime, new_metadata
-from debtflow_shared.platform_tables import define_platform_tables
+from debtflow_shared.db import ExactDecimal, UTCDateTime, new_metadata
+from debtflow_shared.platform_tables import BigIntId, define_platform_tables
 
 metadata = new_metadata()
 platform = define_platform_tables(metadata)
@@ -28,4 +41,204 @@ debtors = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index("uq_debtors_tenant_erp_id", "tenant_id", "erp_id", unique=True),
     Index("ix_debtors_tenant_name", "tenant_id", "name", "id"),
+)
+
+# The ledger. Money columns are integer minor units in the row's currency.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(36), nullable=False),
+    Column("erp_id", String(100), nullable=True),
+    Column("number", String(100), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("principal_open_minor", BigInteger, nullable=False),
+    Column("charges_open_minor", BigInteger, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("lines", Text, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False),
+    # When the invoice becomes overdue / due soon, as UTC instants of the debtor-local day
+    # boundaries: the sweeper compares them with the clock in SQL, set-based and indexed.
+    Column("overdue_at", UTCDateTime, nullable=False),
+    Column("due_soon_at", UTCDateTime, nullable=False),
+    Column("overdue_announced", Boolean, nullable=False, server_default=false()),
+    Column("due_soon_announced", Boolean, nullable=False, server_default=false()),
+    Column("interest_charged_to", Date, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("uq_invoices_tenant_erp_id", "tenant_id", "erp_id", unique=True),
+    Index("ix_invoices_tenant_debtor_due", "tenant_id", "debtor_id", "due_date", "id"),
+    Index("ix_invoices_tenant_status_due", "tenant_id", "status", "due_date", "id"),
+    Index(
+        "ix_invoices_overdue_sweep",
+        "overdue_at",
+        postgresql_where=text("overdue_announced = false AND status IN ('open', 'partially_paid')"),
+        sqlite_where=text("overdue_announced = 0 AND status IN ('open', 'partially_paid')"),
+    ),
+    Index(
+        "ix_invoices_due_soon_sweep",
+        "due_soon_at",
+        postgresql_where=text(
+            "due_soon_announced = false AND status IN ('open', 'partially_paid')"
+        ),
+        sqlite_where=text("due_soon_announced = 0 AND status IN ('open', 'partially_paid')"),
+    ),
+)
+
+charges = Table(
+    "charges",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(36), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("request_id", String(100), nullable=True),
+    Column("period_from", Date, nullable=True),
+    Column("period_to", Date, nullable=True),
+    Column("description", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("uq_charges_tenant_request", "tenant_id", "request_id", unique=True),
+    Index("ix_charges_invoice", "invoice_id"),
+)
+
+credit_notes = Table(
+    "credit_notes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(36), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_credit_notes_invoice", "invoice_id"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(36), nullable=False),
+    Column("erp_id", String(100), nullable=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("reference", String(200), nullable=True),
+    Column("method", String(50), nullable=True),
+    Column("status", String(20), nullable=False),  # received | reversed
+    Column("unapplied_minor", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("uq_payments_tenant_erp_id", "tenant_id", "erp_id", unique=True),
+    Index("ix_payments_tenant_debtor", "tenant_id", "debtor_id", "received_on"),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("payment_id", String(36), nullable=False),
+    Column("invoice_id", String(36), nullable=False),
+    Column("principal_minor", BigInteger, nullable=False),
+    Column("charges_minor", BigInteger, nullable=False),
+    PrimaryKeyConstraint("payment_id", "invoice_id"),
+    Index("ix_allocations_invoice", "invoice_id"),
+)
+
+# Unapplied money (overpayments) per debtor and currency, usable on later invoices.
+account_credits = Table(
+    "account_credits",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(36), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id", "currency"),
+)
+
+disputes = Table(
+    "disputes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(36), nullable=False),
+    Column("debtor_id", String(36), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("raised_by", String(200), nullable=False),
+    Column("status", String(20), nullable=False),  # open | upheld | rejected
+    Column("request_id", String(100), nullable=True),
+    Column("resolution_note", Text, nullable=True),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Index("uq_disputes_tenant_request", "tenant_id", "request_id", unique=True),
+    Index("ix_disputes_tenant_invoice", "tenant_id", "invoice_id"),
+)
+
+debtor_credit_state = Table(
+    "debtor_credit_state",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(36), nullable=False),
+    Column("on_hold", Boolean, nullable=False),
+    Column("held_for_limit", Boolean, nullable=False),
+    Column("held_on_request", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id"),
+)
+
+creditor_profiles = Table(
+    "creditor_profiles",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("profile", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Tenant additions and corrections to the shipped reference-rate history.
+reference_rates = Table(
+    "reference_rates",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("series", String(10), nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("rate_percent", ExactDecimal(9, 4), nullable=False),
+    Column("source", Text, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "series", "effective_from"),
+)
+
+# REST idempotency: a retried request with the same key returns the first answer.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response_body", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "key"),
+)
+
+# ERP messages whose prerequisite (e.g. the debtor) has not arrived yet.
+parked_messages = Table(
+    "parked_messages",
+    metadata,
+    Column("id", BigIntId, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("waiting_for", String(200), nullable=False),  # e.g. "debtor:<erp id>"
+    Column("topic", String(200), nullable=False),
+    Column("envelope", Text, nullable=False),
+    Column("parked_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_parked_messages_waiting", "tenant_id", "waiting_for"),
+    Index("ix_parked_messages_expires", "expires_at"),
 )

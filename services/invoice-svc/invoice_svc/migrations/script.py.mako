@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import debtflow_shared.db  # noqa: F401 - autogenerate renders our column types through it
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}
