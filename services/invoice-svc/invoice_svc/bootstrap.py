@@ -6,7 +6,7 @@ from pathlib import Path
 
 from debtflow_shared.service import ServiceDefinition
 from invoice_svc.adapters.tables import metadata, platform
-from invoice_svc.api import debtors
+from invoice_svc.api import creditor_profile, debtors
 
 DEFINITION = ServiceDefinition(
     name="invoice-svc",
@@ -16,6 +16,9 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
-    routers=[debtors.router],
-    tags=[("debtors", "Businesses that owe money, their contacts and credit policy")],
+    routers=[debtors.router, creditor_profile.router],
+    tags=[
+        ("debtors", "Businesses that owe money, their contacts and credit policy"),
+        ("creditor profile", "Who is owed: shown on every statement and message"),
+    ],
 )

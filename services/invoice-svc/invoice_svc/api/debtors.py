@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from debtflow_shared.auth import Principal
+from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
-from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.api.debtor_schemas import DebtorIn, DebtorOut, DebtorPage
 from invoice_svc.service_layer import debtors as use_cases
 
@@ -19,12 +19,7 @@ Reader = Annotated[Principal, Depends(require("debtors:read"))]
 Writer = Annotated[Principal, Depends(require("debtors:write"))]
 
 
-def new_uow(request: Request) -> UnitOfWork:
-    uow: UnitOfWork = request.app.state.runtime.uow()
-    return uow
-
-
-Uow = Annotated[UnitOfWork, Depends(new_uow)]
+Uow = UnitOfWorkDep
 
 
 @router.post(
