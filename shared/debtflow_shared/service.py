@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, Table, text
 from tenacity import AsyncRetrying, wait_exponential
 
 from debtflow_shared.auth import TokenVerifier
@@ -53,6 +53,8 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     handlers: Callable[[ServiceRuntime], HandlerMap] = lambda _runtime: {}
     tags: Sequence[tuple[str, str]] = ()
+    # Where ``Idempotency-Key`` answers are kept (see http/idempotency.py); None: not honoured.
+    idempotency_table: Table | None = None
     # Long-running work (sweepers, timers) started with the relay: ``async def f(runtime)``.
     background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
 

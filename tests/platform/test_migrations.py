@@ -14,10 +14,10 @@ from notify_svc.bootstrap import DEFINITION as NOTIFY
 from tests.support.harness import Backend
 
 
-@pytest.mark.parametrize("definition", [INVOICE, ESCALATION, NOTIFY, ANALYTICS],
-                         ids=lambda d: d.name)
-async def test_migrations_match_the_models(backend: Backend,
-                                           definition: ServiceDefinition) -> None:
+@pytest.mark.parametrize(
+    "definition", [INVOICE, ESCALATION, NOTIFY, ANALYTICS], ids=lambda d: d.name
+)
+async def test_migrations_match_the_models(backend: Backend, definition: ServiceDefinition) -> None:
     async with backend.service(definition, relay=False) as runtime:
         async with runtime.engine.connect() as connection:
             differences = await connection.run_sync(

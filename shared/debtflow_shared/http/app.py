@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from debtflow_shared.clock import ControlledClock, TimeTravelBackwards
 from debtflow_shared.context import traced
+from debtflow_shared.http.idempotency import install_idempotency
 from debtflow_shared.http.problems import Conflict, Unprocessable, install_problem_handlers
 from debtflow_shared.http.security import AdminSubject
 
@@ -34,7 +35,9 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     app.state.runtime = runtime
     app.state.token_verifier = runtime.verifier
     install_problem_handlers(app)
-    _install_request_context(app, runtime)
+    if definition.idempotency_table is not None:
+        install_idempotency(app, lambda: runtime.engine, definition.idempotency_table)
+    _install_request_context(app, runtime)  # outermost: ids and metrics cover everything
     app.include_router(_operations_router())
     app.include_router(_admin_router(), prefix="/v1")
     for router in definition.routers:
