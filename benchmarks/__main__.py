@@ -1,5 +1,6 @@
-"""``make bench``: the event pipeline on the embedded default, and on PostgreSQL + Kafka
-when ``DATABASE_URL`` and ``KAFKA_BOOTSTRAP_SERVERS`` are given (``make bench`` starts them)."""
+"""``make bench``: the event pipeline and the overdue sweep on the embedded default, and on
+PostgreSQL + Kafka when ``DATABASE_URL`` and ``KAFKA_BOOTSTRAP_SERVERS`` are given (``make
+bench`` starts them)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import asyncio
 import os
 
+from benchmarks import overdue_sweep
 from benchmarks.event_pipeline import Target, run
 from debtflow_shared.logging import configure_logging
 from debtflow_shared.settings import normalize_database_url
@@ -17,6 +19,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--invoices", type=int, default=20_000, help="for the overdue sweep")
+    parser.add_argument("--sweep-batch", type=int, default=500)
     args = parser.parse_args()
     configure_logging("ERROR", json=False)
 
@@ -35,6 +39,19 @@ def main() -> None:
         print(
             f"{f.target:<36} {f.events:>7} {f.seconds:>8.2f} {f.per_second:>9.0f} "
             f"{f.latency_p50_ms:>7.1f} {f.latency_p95_ms:>7.1f}"
+        )
+
+    print(
+        f"\n{'overdue sweep':<36} {'invoices':>8} {'batch':>6} {'due_soon/s':>10} "
+        f"{'overdue/s':>10} {'idle ms':>8}"
+    )
+    for target in targets:
+        s = asyncio.run(
+            overdue_sweep.run(target.name, target.database_url, args.invoices, args.sweep_batch)
+        )
+        print(
+            f"{s.target:<36} {s.invoices:>8} {s.batch:>6} {s.due_soon_per_second:>10.0f} "
+            f"{s.overdue_per_second:>10.0f} {s.idle_ms:>8.1f}"
         )
 
 

@@ -79,7 +79,12 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return None
         if not isinstance(value, Decimal):
             raise TypeError("ExactDecimal takes Decimal values, never floats")
-        return str(value) if dialect.name == "sqlite" else value
+        # Store at the column's scale on both backends (PostgreSQL pads NUMERIC anyway), and
+        # refuse to round silently.
+        stored = value.quantize(Decimal(1).scaleb(-self._scale))
+        if stored != value:
+            raise ValueError(f"{value} has more than {self._scale} decimal places")
+        return str(stored) if dialect.name == "sqlite" else stored
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(str(value))

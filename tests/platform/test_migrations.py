@@ -19,11 +19,14 @@ from tests.support.harness import Backend
 )
 async def test_migrations_match_the_models(backend: Backend, definition: ServiceDefinition) -> None:
     async with backend.service(definition, relay=False) as runtime:
-        async with runtime.engine.connect() as connection:
+        connection = await runtime.engine.connect()
+        try:
             differences = await connection.run_sync(
                 lambda sync: compare_metadata(
                     MigrationContext.configure(sync, opts={"compare_type": True}),
                     definition.metadata,
                 )
             )
+        finally:
+            await connection.close()
     assert differences == []

@@ -59,3 +59,11 @@ async def test_utc_timestamps_and_exact_decimals_round_trip(backend: Backend) ->
 def test_float_is_refused_for_exact_decimals() -> None:
     with pytest.raises(TypeError, match="never floats"):
         ExactDecimal().process_bind_param(0.1, None)  # type: ignore[arg-type]
+
+
+def test_exact_decimal_refuses_to_round_silently() -> None:
+    from sqlalchemy.dialects import sqlite
+
+    with pytest.raises(ValueError, match="decimal places"):
+        ExactDecimal(9, 4).process_bind_param(Decimal("1.23456"), sqlite.dialect())
+    assert ExactDecimal(9, 4).process_bind_param(Decimal("1.2"), sqlite.dialect()) == "1.2000"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from debtflow_shared.service import ServiceDefinition
+from invoice_svc import consumers
 from invoice_svc.adapters.tables import idempotency_keys, metadata, platform
-from invoice_svc.api import creditor_profile, debtors
+from invoice_svc.api import creditor_profile, debtors, invoices, payments, reference_rates
+from invoice_svc.service_layer.overdue_sweeper import run_overdue_sweeper
 
 DEFINITION = ServiceDefinition(
     name="invoice-svc",
@@ -16,10 +18,21 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
-    routers=[debtors.router, creditor_profile.router],
+    routers=[
+        debtors.router,
+        invoices.router,
+        payments.router,
+        creditor_profile.router,
+        reference_rates.router,
+    ],
     idempotency_table=idempotency_keys,
+    handlers=consumers.handlers,
     tags=[
         ("debtors", "Businesses that owe money, their contacts and credit policy"),
+        ("invoices", "Receivables: issue, amend, credit, cancel, write off; overdue filters"),
+        ("payments", "Money received, its allocation to invoices, and reversals"),
         ("creditor profile", "Who is owed: shown on every statement and message"),
+        ("interest", "Reference rates, interest and compensation quotes"),
     ],
+    background=[run_overdue_sweeper],
 )

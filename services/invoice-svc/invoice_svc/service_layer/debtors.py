@@ -20,24 +20,28 @@ class UpsertResult:
 async def upsert_debtor(uow: UnitOfWork, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
     """Create a debtor, or update the one with the same ERP id; re-sending changes nothing."""
     async with uow:
-        repository = DebtorRepository(uow.session)
-        existing = (
-            await repository.get_by_erp_id(tenant_id, profile.erp_id) if profile.erp_id else None
-        )
-        now = uow.clock.now()
-        if existing is None:
-            debtor = Debtor.register(
-                debtor_id=str(new_event_id()), tenant_id=tenant_id, profile=profile, now=now
-            )
-            await repository.add(debtor)
-            created, changed = True, True
-        else:
-            debtor, created = existing, False
-            changed = debtor.change(profile, now)
-            if changed:
-                await repository.save(debtor)
-        uow.track(debtor)
+        result = await upsert_debtor_in(uow, tenant_id, profile)
         await uow.commit()
+    return result
+
+
+async def upsert_debtor_in(uow: UnitOfWork, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
+    """:func:`upsert_debtor` inside a unit of work that is already open (a consumer's)."""
+    repository = DebtorRepository(uow.session)
+    existing = await repository.get_by_erp_id(tenant_id, profile.erp_id) if profile.erp_id else None
+    now = uow.clock.now()
+    if existing is None:
+        debtor = Debtor.register(
+            debtor_id=str(new_event_id()), tenant_id=tenant_id, profile=profile, now=now
+        )
+        await repository.add(debtor)
+        created, changed = True, True
+    else:
+        debtor, created = existing, False
+        changed = debtor.change(profile, now)
+        if changed:
+            await repository.save(debtor)
+    uow.track(debtor)
     return UpsertResult(debtor, created, changed)
 
 

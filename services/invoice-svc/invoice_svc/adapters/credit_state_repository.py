@@ -1,0 +1,64 @@
+"""Whether a debtor is on credit hold, and why (``debtor_credit_state``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoice_svc.adapters.tables import debtor_credit_state
+from invoice_svc.domain.credit_limit import CreditState
+
+
+class CreditStateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._stored: set[tuple[str, str]] = set()
+
+    async def get(self, tenant_id: str, debtor_id: str) -> CreditState:
+        """The debtor's state (never held, if nothing was ever recorded); callers hold its lock."""
+        t = debtor_credit_state.c
+        row = (
+            (
+                await self._session.execute(
+                    select(debtor_credit_state).where(
+                        t.tenant_id == tenant_id, t.debtor_id == debtor_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return CreditState(tenant_id, debtor_id)
+        self._stored.add((tenant_id, debtor_id))
+        return CreditState(
+            tenant_id,
+            debtor_id,
+            on_hold=row["on_hold"],
+            held_for_limit=row["held_for_limit"],
+            held_on_request=row["held_on_request"],
+            updated_at=row["updated_at"],
+        )
+
+    async def save(self, state: CreditState) -> None:
+        key = (state.tenant_id, state.debtor_id)
+        values = {
+            "on_hold": state.on_hold,
+            "held_for_limit": state.held_for_limit,
+            "held_on_request": state.held_on_request,
+            "updated_at": state.updated_at,
+        }
+        t = debtor_credit_state.c
+        if key in self._stored:
+            await self._session.execute(
+                update(debtor_credit_state)
+                .where(t.tenant_id == state.tenant_id, t.debtor_id == state.debtor_id)
+                .values(**values)
+            )
+        else:
+            await self._session.execute(
+                insert(debtor_credit_state).values(
+                    tenant_id=state.tenant_id, debtor_id=state.debtor_id, **values
+                )
+            )
+            self._stored.add(key)

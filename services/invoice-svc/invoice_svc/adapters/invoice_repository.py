@@ -1,0 +1,250 @@
+"""Loading and saving invoices; every query is scoped to one tenant.
+
+Writers that look at several of a debtor's invoices at once (allocation, credit-limit
+checks) first lock the debtor's row, so two of them for one debtor run one after the other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, insert, not_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from debtflow_shared.catalog.invoice import InvoiceStatus
+from invoice_svc.adapters.tables import credit_notes, debtors, invoices
+from invoice_svc.domain.invoice import CHASED, COLLECTIBLE, Invoice, InvoiceLine, InvoiceTerms
+
+
+class StaleInvoice(Exception):
+    """Someone else changed the invoice since it was loaded."""
+
+
+@dataclass(frozen=True)
+class InvoiceFilter:
+    status: InvoiceStatus | None = None
+    debtor_id: str | None = None
+    overdue: bool | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+
+
+class InvoiceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._stored_versions: dict[str, int] = {}  # what the database holds, per invoice
+        self._loaded_flags: dict[str, dict[str, bool]] = {}  # sweeper flags as loaded
+
+    async def lock_debtor(self, tenant_id: str, debtor_id: str) -> bool:
+        """Serialise ledger writers of one debtor; False when the tenant has no such debtor."""
+        query = (
+            select(debtors.c.id)
+            .where(debtors.c.tenant_id == tenant_id, debtors.c.id == debtor_id)
+            .with_for_update()
+        )
+        return (await self._session.execute(query)).first() is not None
+
+    async def get(self, tenant_id: str, invoice_id: str, *, lock: bool = False) -> Invoice | None:
+        found = await self._fetch(_mine(tenant_id).where(invoices.c.id == invoice_id), lock=lock)
+        return found[0] if found else None
+
+    async def get_by_erp_id(self, tenant_id: str, erp_id: str) -> Invoice | None:
+        found = await self._fetch(_mine(tenant_id).where(invoices.c.erp_id == erp_id))
+        return found[0] if found else None
+
+    async def get_many(
+        self, tenant_id: str, invoice_ids: Sequence[str], *, lock: bool = False
+    ) -> dict[str, Invoice]:
+        query = _mine(tenant_id).where(invoices.c.id.in_(list(invoice_ids)))
+        return {i.id: i for i in await self._fetch(query.order_by(invoices.c.id), lock=lock)}
+
+    async def collectible_for_debtor(self, tenant_id: str, debtor_id: str) -> list[Invoice]:
+        """The debtor's invoices still being collected, locked for the caller's transaction."""
+        query = _mine(tenant_id).where(
+            invoices.c.debtor_id == debtor_id,
+            invoices.c.status.in_([s.value for s in COLLECTIBLE]),
+        )
+        return await self._fetch(query.order_by(invoices.c.due_date, invoices.c.id), lock=True)
+
+    async def open_balance(self, tenant_id: str, debtor_id: str, currency: str) -> int:
+        query = select(
+            func.coalesce(
+                func.sum(invoices.c.principal_open_minor + invoices.c.charges_open_minor), 0
+            )
+        ).where(
+            invoices.c.tenant_id == tenant_id,
+            invoices.c.debtor_id == debtor_id,
+            invoices.c.currency == currency,
+            invoices.c.status.in_([s.value for s in COLLECTIBLE]),
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def search(
+        self,
+        tenant_id: str,
+        filters: InvoiceFilter,
+        *,
+        now: datetime,
+        after: tuple[date, str] | None,
+        limit: int,
+    ) -> list[Invoice]:
+        query = _mine(tenant_id)
+        if filters.status is not None:
+            query = query.where(invoices.c.status == filters.status.value)
+        if filters.debtor_id is not None:
+            query = query.where(invoices.c.debtor_id == filters.debtor_id)
+        if filters.due_from is not None:
+            query = query.where(invoices.c.due_date >= filters.due_from)
+        if filters.due_to is not None:
+            query = query.where(invoices.c.due_date <= filters.due_to)
+        if filters.overdue is not None:
+            overdue = and_(
+                invoices.c.status.in_([s.value for s in CHASED]), invoices.c.overdue_at <= now
+            )
+            query = query.where(overdue if filters.overdue else not_(overdue))
+        if after is not None:
+            due, last_id = after
+            query = query.where(
+                or_(
+                    invoices.c.due_date > due,
+                    and_(invoices.c.due_date == due, invoices.c.id > last_id),
+                )
+            )
+        return await self._fetch(query.order_by(invoices.c.due_date, invoices.c.id).limit(limit))
+
+    async def add(self, invoice: Invoice) -> None:
+        await self._session.execute(
+            insert(invoices).values(
+                id=invoice.id,
+                tenant_id=invoice.tenant_id,
+                debtor_id=invoice.debtor_id,
+                created_at=invoice.created_at,
+                **_columns(invoice),
+            )
+        )
+        self._stored_versions[invoice.id] = invoice.version
+
+    async def save(self, invoice: Invoice) -> None:
+        """Write a changed invoice; optimistic: fails if the stored version moved meanwhile."""
+        loaded_version = self._stored_versions[invoice.id]
+        if invoice.version == loaded_version:
+            return
+        columns = _columns(invoice)
+        # The overdue sweeper sets these flags without bumping the version: write one only
+        # when this change reset it, never the value as loaded (that could undo a sweep and
+        # announce the same overdue transition twice).
+        for flag, loaded in self._loaded_flags.get(invoice.id, {}).items():
+            if columns[flag] == loaded:
+                del columns[flag]
+        result = await self._session.execute(
+            update(invoices)
+            .where(
+                invoices.c.tenant_id == invoice.tenant_id,
+                invoices.c.id == invoice.id,
+                invoices.c.version == loaded_version,
+            )
+            .values(**columns)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleInvoice(invoice.id)
+        self._stored_versions[invoice.id] = invoice.version
+
+    async def add_credit_note(
+        self, invoice: Invoice, *, credit_note_id: str, amount_minor: int, reason: str
+    ) -> None:
+        await self._session.execute(
+            insert(credit_notes).values(
+                id=credit_note_id,
+                tenant_id=invoice.tenant_id,
+                invoice_id=invoice.id,
+                amount_minor=amount_minor,
+                currency=invoice.currency,
+                reason=reason,
+                created_at=invoice.updated_at,
+            )
+        )
+
+    async def _fetch(self, query: Select[Any], *, lock: bool = False) -> list[Invoice]:
+        if lock:
+            query = query.with_for_update()
+        rows = (await self._session.execute(query)).mappings()
+        found = [_to_invoice(row) for row in rows]
+        for invoice in found:
+            self._stored_versions[invoice.id] = invoice.version
+            self._loaded_flags[invoice.id] = {
+                "overdue_announced": invoice.overdue_announced,
+                "due_soon_announced": invoice.due_soon_announced,
+            }
+        return found
+
+
+def _mine(tenant_id: str) -> Select[Any]:
+    return select(invoices).where(invoices.c.tenant_id == tenant_id)
+
+
+def _columns(invoice: Invoice) -> dict[str, Any]:
+    t = invoice.terms
+    return {
+        "erp_id": invoice.erp_id,
+        "number": t.number,
+        "currency": t.currency,
+        "issue_date": t.issue_date,
+        "due_date": t.due_date,
+        "amount_minor": t.amount_minor,
+        "principal_open_minor": invoice.principal_open_minor,
+        "charges_open_minor": invoice.charges_open_minor,
+        "status": invoice.status.value,
+        "lines": json.dumps(
+            [
+                {
+                    "description": x.description,
+                    "amount_minor": x.amount_minor,
+                    "quantity": x.quantity,
+                }
+                for x in t.lines
+            ]
+        ),
+        "version": invoice.version,
+        "overdue_at": invoice.overdue_at,
+        "due_soon_at": invoice.due_soon_at,
+        "overdue_announced": invoice.overdue_announced,
+        "due_soon_announced": invoice.due_soon_announced,
+        "interest_charged_to": invoice.interest_charged_to,
+        "updated_at": invoice.updated_at,
+    }
+
+
+def _to_invoice(row: Any) -> Invoice:
+    terms = InvoiceTerms(
+        number=row["number"],
+        currency=row["currency"],
+        issue_date=row["issue_date"],
+        due_date=row["due_date"],
+        amount_minor=row["amount_minor"],
+        lines=tuple(
+            InvoiceLine(x["description"], x["amount_minor"], x.get("quantity"))
+            for x in json.loads(row["lines"])
+        ),
+    )
+    return Invoice(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        debtor_id=row["debtor_id"],
+        erp_id=row["erp_id"],
+        terms=terms,
+        principal_open_minor=row["principal_open_minor"],
+        charges_open_minor=row["charges_open_minor"],
+        status=InvoiceStatus(row["status"]),
+        version=row["version"],
+        overdue_at=row["overdue_at"],
+        due_soon_at=row["due_soon_at"],
+        overdue_announced=row["overdue_announced"],
+        due_soon_announced=row["due_soon_announced"],
+        interest_charged_to=row["interest_charged_to"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

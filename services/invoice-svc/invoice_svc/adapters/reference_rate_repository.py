@@ -1,0 +1,54 @@
+"""The reference-rate table a tenant sees: the shipped history plus its own entries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoice_svc.adapters.tables import reference_rates
+from invoice_svc.domain.reference_rates import ReferenceRate, ReferenceRateTable
+
+
+class ReferenceRateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def table_for(self, tenant_id: str) -> ReferenceRateTable:
+        rows = (
+            await self._session.execute(
+                select(reference_rates).where(reference_rates.c.tenant_id == tenant_id)
+            )
+        ).mappings()
+        own = [
+            ReferenceRate(
+                row["series"], row["effective_from"], _plain(row["rate_percent"]), row["source"]
+            )
+            for row in rows
+        ]
+        return ReferenceRateTable.shipped().with_rates(own)
+
+    async def put(self, tenant_id: str, rate: ReferenceRate) -> None:
+        """Add the tenant's entry, replacing its own earlier entry for the same series and day."""
+        await self._session.execute(
+            delete(reference_rates).where(
+                reference_rates.c.tenant_id == tenant_id,
+                reference_rates.c.series == rate.jurisdiction,
+                reference_rates.c.effective_from == rate.effective_from,
+            )
+        )
+        await self._session.execute(
+            insert(reference_rates).values(
+                tenant_id=tenant_id,
+                series=rate.jurisdiction,
+                effective_from=rate.effective_from,
+                rate_percent=rate.rate_percent,
+                source=rate.source,
+            )
+        )
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Drop the column's trailing zeros (3.5000 -> 3.5) without exponent notation."""
+    return Decimal(f"{value.normalize():f}")

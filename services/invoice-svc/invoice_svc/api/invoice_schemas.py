@@ -1,0 +1,167 @@
+"""Request and response bodies for /v1/invoices."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+
+from debtflow_shared.catalog.invoice import InvoiceStatus
+from debtflow_shared.catalog.money import Money
+from debtflow_shared.http.problems import Unprocessable, field_error
+from invoice_svc.domain.invoice import Invoice, InvoiceLine
+from invoice_svc.service_layer.invoices import IssueInvoice
+
+
+class PositiveMoney(Money):
+    """Money that must be more than zero (invoices, payments, credit notes)."""
+
+    amount_minor: StrictInt = Field(gt=0, examples=[125000])
+
+
+class InvoiceLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=1, max_length=500)
+    amount_minor: StrictInt
+    quantity: str | None = Field(default=None, pattern=r"^-?\d+(\.\d+)?$", examples=["2"])
+
+
+class InvoiceIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "erp_id": "INV-2026-0042",
+                    "debtor_id": "5f0c6a1e-4d4b-4f3e-9a57-0d6f0a0d9c11",
+                    "number": "2026-0042",
+                    "issue_date": "2026-02-01",
+                    "due_date": "2026-03-03",
+                    "amount": {"amount_minor": 125000, "currency": "GBP"},
+                    "lines": [{"description": "Widgets", "quantity": "10", "amount_minor": 125000}],
+                }
+            ]
+        },
+    )
+
+    erp_id: str | None = Field(default=None, min_length=1, max_length=100)
+    debtor_id: str = Field(min_length=1, max_length=36)
+    number: str = Field(min_length=1, max_length=100)
+    issue_date: date
+    due_date: date | None = Field(default=None, description="from the debtor's terms if absent")
+    amount: PositiveMoney
+    lines: tuple[InvoiceLineIn, ...] = ()
+
+    @field_validator("due_date")
+    @classmethod
+    def _not_before_issue(cls, value: date | None, info: ValidationInfo) -> date | None:
+        issued = info.data.get("issue_date")
+        if value is not None and issued is not None and value < issued:
+            raise ValueError("the due date cannot be before the issue date")
+        return value
+
+    def to_command(self) -> IssueInvoice:
+        return IssueInvoice(
+            debtor_id=self.debtor_id,
+            erp_id=self.erp_id,
+            number=self.number,
+            currency=self.amount.currency,
+            issue_date=self.issue_date,
+            due_date=self.due_date,
+            amount_minor=self.amount.amount_minor,
+            lines=tuple(InvoiceLine(x.description, x.amount_minor, x.quantity) for x in self.lines),
+        )
+
+
+class CreditNoteIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"amount": {"amount_minor": 2500, "currency": "GBP"}, "reason": "damaged goods"}
+            ]
+        },
+    )
+
+    amount: PositiveMoney
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "customer insolvent"}]}
+    )
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class InvoiceOut(BaseModel):
+    id: str
+    erp_id: str | None
+    debtor_id: str
+    number: str
+    issue_date: date
+    due_date: date
+    amount: Money
+    principal_open: Money
+    charges_open: Money
+    open_balance: Money
+    status: InvoiceStatus
+    overdue: bool = Field(description="the debtor's local date is after the due date, unpaid")
+    overdue_at: datetime = Field(description="when it becomes (became) overdue, UTC")
+    lines: list[InvoiceLineIn]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, invoice: Invoice, now: datetime) -> InvoiceOut:
+        state = invoice.state()
+        return cls(
+            id=invoice.id,
+            erp_id=invoice.erp_id,
+            debtor_id=invoice.debtor_id,
+            number=state.number,
+            issue_date=state.issue_date,
+            due_date=state.due_date,
+            amount=state.amount,
+            principal_open=state.principal_open,
+            charges_open=state.charges_open,
+            open_balance=state.open_balance,
+            status=invoice.status,
+            overdue=invoice.is_overdue(now),
+            overdue_at=invoice.overdue_at,
+            lines=[
+                InvoiceLineIn(
+                    description=x.description, amount_minor=x.amount_minor, quantity=x.quantity
+                )
+                for x in invoice.terms.lines
+            ],
+            version=invoice.version,
+            created_at=invoice.created_at,
+            updated_at=invoice.updated_at,
+        )
+
+
+class InvoicePage(BaseModel):
+    items: list[InvoiceOut]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
+
+
+def encode_cursor(day: date, last_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{day.isoformat()}|{last_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[date, str] | None:
+    """``(date, id)`` of the last item of the previous page; a bad cursor is a 422."""
+    if cursor is None:
+        return None
+    try:
+        day, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return date.fromisoformat(day), last_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        message = "not a cursor this API returned"
+        raise Unprocessable(message, errors=[field_error("cursor", message)]) from None

@@ -1,0 +1,76 @@
+"""/v1/reference-rates: the dated central-bank rates statutory interest is built on."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from debtflow_shared.auth import Principal
+from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.security import require
+from invoice_svc.adapters.reference_rate_repository import ReferenceRateRepository
+from invoice_svc.domain.reference_rates import ReferenceRate
+
+router = APIRouter(prefix="/reference-rates", tags=["interest"])
+
+Series = Literal["GB", "EA", "DE"]
+
+
+class ReferenceRateIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "series": "GB",
+                    "effective_from": "2026-02-05",
+                    "rate_percent": "3.50",
+                    "source": "Bank of England MPC announcement, 5 February 2026",
+                }
+            ]
+        },
+    )
+
+    series: Series = Field(description="GB: Bank of England; EA: ECB MRO; DE: Bundesbank")
+    effective_from: date
+    rate_percent: Decimal = Field(ge=-10, le=100, max_digits=9, decimal_places=4)
+    source: str = Field(min_length=3, max_length=500)
+
+
+class ReferenceRateOut(ReferenceRateIn):
+    @classmethod
+    def of(cls, rate: ReferenceRate) -> ReferenceRateOut:
+        return cls(
+            series=rate.jurisdiction,
+            effective_from=rate.effective_from,
+            rate_percent=rate.rate_percent,
+            source=rate.source,
+        )
+
+
+@router.get("/{series}", summary="The rate history of a series, as this tenant sees it")
+async def rate_history(
+    series: Series,
+    uow: UnitOfWorkDep,
+    principal: Annotated[Principal, Depends(require("invoices:read"))],
+) -> list[ReferenceRateOut]:
+    async with uow:
+        table = await ReferenceRateRepository(uow.session).table_for(principal.tenant_id)
+    return [ReferenceRateOut.of(rate) for rate in table.history(series)]
+
+
+@router.post("", status_code=201, summary="Add or correct a dated rate (tenant admins)")
+async def add_rate(
+    body: ReferenceRateIn,
+    uow: UnitOfWorkDep,
+    principal: Annotated[Principal, Depends(require("admin"))],
+) -> ReferenceRateOut:
+    rate = ReferenceRate(body.series, body.effective_from, body.rate_percent, body.source)
+    async with uow:
+        await ReferenceRateRepository(uow.session).put(principal.tenant_id, rate)
+        await uow.commit()
+    return ReferenceRateOut.of(rate)

@@ -1,0 +1,65 @@
+"""A debtor's credit hold: on when the open balance exceeds the credit limit (or on request).
+
+The hold is announced once when it starts and released once when no reason for it is
+left: a debtor held on request stays held when its balance drops under the limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from debtflow_shared.catalog import EventPayload
+from debtflow_shared.catalog.invoice import (
+    CreditHoldReason,
+    DebtorCreditHold,
+    DebtorCreditReleased,
+)
+from debtflow_shared.catalog.money import Money
+
+
+@dataclass
+class CreditState:
+    tenant_id: str
+    debtor_id: str
+    on_hold: bool = False
+    held_for_limit: bool = False
+    held_on_request: bool = False
+    updated_at: datetime | None = None
+    _events: list[tuple[EventPayload, str, str]] = field(default_factory=list, repr=False)
+
+    def reassess(self, open_balance: Money, credit_limit: Money | None, now: datetime) -> bool:
+        """Compare the balance (in the limit's currency) with the limit; True if state changed."""
+        over = credit_limit is not None and open_balance.amount_minor > credit_limit.amount_minor
+        if over and not self.held_for_limit:
+            self.held_for_limit = True
+            if not self.on_hold:
+                self.on_hold = True
+                self._record(
+                    DebtorCreditHold(
+                        debtor_id=self.debtor_id,
+                        reason=CreditHoldReason.LIMIT_EXCEEDED,
+                        open_balance=open_balance,
+                        credit_limit=credit_limit,
+                    )
+                )
+        elif not over and self.held_for_limit:
+            self.held_for_limit = False
+            if self.on_hold and not self.held_on_request:
+                self.on_hold = False
+                self._record(
+                    DebtorCreditReleased(
+                        debtor_id=self.debtor_id, reason="below_limit", open_balance=open_balance
+                    )
+                )
+        else:
+            return False
+        self.updated_at = now
+        return True
+
+    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
+        events, self._events = self._events, []
+        return events
+
+    def _record(self, payload: EventPayload) -> None:
+        self._events.append((payload, self.tenant_id, self.debtor_id))

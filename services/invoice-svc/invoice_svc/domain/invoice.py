@@ -1,0 +1,354 @@
+"""The invoice aggregate: what one receivable owes, and every change to it.
+
+Balances are integer minor units in the invoice's currency: ``principal_open`` (what is
+left of the invoiced amount) and ``charges_open`` (fees and interest added later). The
+status says where the invoice is in its life cycle; *overdue* is not a status but a fact
+derived from ``overdue_at`` (the debtor-local midnight after the due date) and the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from debtflow_shared.catalog import EventPayload
+from debtflow_shared.catalog.invoice import (
+    InvoiceCancelled,
+    InvoiceCredited,
+    InvoiceIssued,
+    InvoicePaid,
+    InvoiceState,
+    InvoiceStatus,
+    InvoiceUpdated,
+    InvoiceWrittenOff,
+)
+from debtflow_shared.catalog.money import Money
+from invoice_svc.domain import due_dates
+
+# Statuses in which money is still collected (and may be paid).
+COLLECTIBLE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED})
+# Statuses the overdue sweeper and the "overdue" filter consider (disputes pause collection).
+CHASED = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID})
+
+
+class LedgerError(Exception):
+    """A change the ledger refuses; ``field`` names the input at fault, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AmountBelowPaid(LedgerError):
+    """An amendment would make the invoice smaller than what was already paid on it."""
+
+
+class InvoiceNotCollectible(LedgerError):
+    """The invoice is paid, cancelled or written off: the change makes no sense any more."""
+
+
+class CreditExceedsBalance(LedgerError):
+    """A credit note larger than the principal still open."""
+
+
+class InvoiceHasPayments(LedgerError):
+    """Cancelling (or re-denominating) an invoice money was already applied to."""
+
+
+class CurrencyMismatch(LedgerError):
+    """Money in one currency offered to an invoice or account in another (no conversion)."""
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    description: str
+    amount_minor: int
+    quantity: str | None = None  # a decimal as text, shown as sent
+
+
+@dataclass(frozen=True)
+class InvoiceTerms:
+    """What the ERP says about an invoice; comparing two tells whether an amendment changes it."""
+
+    number: str
+    currency: str
+    issue_date: date
+    due_date: date
+    amount_minor: int
+    lines: tuple[InvoiceLine, ...] = ()
+
+
+_AMENDABLE = ("number", "currency", "issue_date", "due_date", "amount_minor", "lines")
+
+
+@dataclass
+class Invoice:
+    id: str
+    tenant_id: str
+    debtor_id: str
+    erp_id: str | None
+    terms: InvoiceTerms
+    principal_open_minor: int
+    charges_open_minor: int
+    status: InvoiceStatus
+    version: int
+    overdue_at: datetime
+    due_soon_at: datetime
+    overdue_announced: bool
+    due_soon_announced: bool
+    interest_charged_to: date | None
+    created_at: datetime
+    updated_at: datetime
+    _events: list[tuple[EventPayload, str, str]] = field(default_factory=list, repr=False)
+
+    # -- reading ----------------------------------------------------------------------------
+    @property
+    def currency(self) -> str:
+        return self.terms.currency
+
+    @property
+    def amount_minor(self) -> int:
+        return self.terms.amount_minor
+
+    @property
+    def open_balance_minor(self) -> int:
+        return self.principal_open_minor + self.charges_open_minor
+
+    @property
+    def principal_paid_minor(self) -> int:
+        return self.terms.amount_minor - self.principal_open_minor
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status in CHASED and now >= self.overdue_at
+
+    def money(self, minor: int) -> Money:
+        return Money(amount_minor=minor, currency=self.currency)
+
+    def state(self) -> InvoiceState:
+        t = self.terms
+        return InvoiceState(
+            invoice_id=self.id,
+            erp_id=self.erp_id,
+            number=t.number,
+            debtor_id=self.debtor_id,
+            issue_date=t.issue_date,
+            due_date=t.due_date,
+            amount=self.money(t.amount_minor),
+            principal_open=self.money(self.principal_open_minor),
+            charges_open=self.money(self.charges_open_minor),
+            open_balance=self.money(self.open_balance_minor),
+            status=self.status,
+            version=self.version,
+        )
+
+    # -- life cycle -------------------------------------------------------------------------
+    @classmethod
+    def issue(
+        cls,
+        *,
+        invoice_id: str,
+        tenant_id: str,
+        debtor_id: str,
+        erp_id: str | None,
+        terms: InvoiceTerms,
+        time_zone: str,
+        now: datetime,
+    ) -> Invoice:
+        if terms.amount_minor <= 0:
+            raise LedgerError("an invoice amount must be positive", field="amount")
+        invoice = cls(
+            id=invoice_id,
+            tenant_id=tenant_id,
+            debtor_id=debtor_id,
+            erp_id=erp_id,
+            terms=terms,
+            principal_open_minor=terms.amount_minor,
+            charges_open_minor=0,
+            status=InvoiceStatus.OPEN,
+            version=1,
+            overdue_at=due_dates.overdue_at(terms.due_date, time_zone),
+            due_soon_at=due_dates.due_soon_at(terms.due_date, time_zone),
+            overdue_announced=False,
+            due_soon_announced=False,
+            interest_charged_to=None,
+            created_at=now,
+            updated_at=now,
+        )
+        invoice._record(InvoiceIssued(invoice=invoice.state()))
+        return invoice
+
+    def amend(self, terms: InvoiceTerms, *, time_zone: str, now: datetime) -> tuple[str, ...]:
+        """Apply the ERP's new version; returns the changed fields (none: nothing happens)."""
+        changed = tuple(f for f in _AMENDABLE if getattr(terms, f) != getattr(self.terms, f))
+        if not changed:
+            return ()
+        self._require(COLLECTIBLE | {InvoiceStatus.PAID}, "amended")
+        if terms.amount_minor <= 0:
+            raise LedgerError("an invoice amount must be positive", field="amount")
+        if "currency" in changed and (self.principal_paid_minor or self.charges_open_minor):
+            raise InvoiceHasPayments(
+                "the currency of an invoice with payments or charges cannot change",
+                field="currency",
+            )
+        delta = terms.amount_minor - self.terms.amount_minor
+        if self.principal_open_minor + delta < 0:
+            raise AmountBelowPaid(
+                f"{self.principal_paid_minor} was already paid or credited on this invoice; "
+                f"the amount cannot drop to {terms.amount_minor}",
+                field="amount",
+            )
+        self.principal_open_minor += delta
+        self.terms = terms
+        if self.status is InvoiceStatus.PAID:
+            self.status = InvoiceStatus.OPEN  # _settle decides again from the balances
+        if "due_date" in changed:
+            self._reschedule(time_zone, now)
+        self._settle(now)
+        self._bump(now)
+        self._record(InvoiceUpdated(invoice=self.state(), changed=changed))
+        if self.status is InvoiceStatus.PAID and delta:
+            self._record(InvoicePaid(invoice=self.state(), paid_on=now.date()))
+        return changed
+
+    def credit(self, *, credit_note_id: str, amount_minor: int, reason: str, now: datetime) -> None:
+        """A credit note: the invoiced principal (and what is open of it) shrinks."""
+        self._require(COLLECTIBLE, "credited")
+        if amount_minor <= 0:
+            raise LedgerError("a credit note amount must be positive", field="amount")
+        if amount_minor > self.principal_open_minor:
+            raise CreditExceedsBalance(
+                f"only {self.principal_open_minor} of principal is open", field="amount"
+            )
+        self.terms = replace(self.terms, amount_minor=self.terms.amount_minor - amount_minor)
+        self.principal_open_minor -= amount_minor
+        self._settle(now)
+        self._bump(now)
+        self._record(
+            InvoiceCredited(
+                invoice=self.state(),
+                credit_note_id=credit_note_id,
+                amount=self.money(amount_minor),
+                reason=reason,
+            )
+        )
+        self._announce_if_paid(now)
+
+    def cancel(self, *, reason: str, now: datetime) -> None:
+        self._require(COLLECTIBLE, "cancelled")
+        if self.principal_paid_minor:
+            raise InvoiceHasPayments(
+                "money was applied to this invoice; credit it or reverse the payment instead"
+            )
+        self.principal_open_minor = self.charges_open_minor = 0
+        self.status = InvoiceStatus.CANCELLED
+        self._bump(now)
+        self._record(InvoiceCancelled(invoice=self.state(), reason=reason))
+
+    def write_off(self, *, reason: str, now: datetime) -> None:
+        self._require(COLLECTIBLE, "written off")
+        written = self.open_balance_minor
+        self.principal_open_minor = self.charges_open_minor = 0
+        self.status = InvoiceStatus.WRITTEN_OFF
+        self._bump(now)
+        self._record(
+            InvoiceWrittenOff(invoice=self.state(), amount=self.money(written), reason=reason)
+        )
+
+    def add_charge(self, amount_minor: int, now: datetime) -> None:
+        """Raise the charges balance (the charge itself and its event belong to the caller)."""
+        self._require(COLLECTIBLE, "charged")
+        self.charges_open_minor += amount_minor
+        self._settle(now)
+        self._bump(now)
+
+    def apply_payment(
+        self,
+        available_minor: int,
+        *,
+        now: datetime,
+        paid_on: date | None = None,
+        charges_first: bool = False,
+    ) -> tuple[int, int]:
+        """Take up to ``available_minor``: principal before charges unless told otherwise.
+
+        Returns ``(principal, charges)`` taken; emits ``invoice.paid`` if nothing is left.
+        """
+        self._require(COLLECTIBLE, "paid")
+        take = min(available_minor, self.open_balance_minor)
+        if take <= 0:
+            return 0, 0
+        if charges_first:
+            charges = min(take, self.charges_open_minor)
+            principal = take - charges
+        else:
+            principal = min(take, self.principal_open_minor)
+            charges = take - principal
+        self.principal_open_minor -= principal
+        self.charges_open_minor -= charges
+        self._settle(now)
+        self._bump(now)
+        self._announce_if_paid(now, paid_on)
+        return principal, charges
+
+    def apply_account_credit(self, available_minor: int, *, now: datetime) -> tuple[int, int]:
+        """Spend unapplied account credit on this invoice (on issue), as ``invoice.updated``."""
+        first_event = len(self._events)
+        status_before = self.status
+        taken = self.apply_payment(available_minor, now=now)
+        if sum(taken):
+            changed: tuple[str, ...] = ("principal_open", "status")
+            if self.status is status_before:
+                changed = ("principal_open",)
+            update = InvoiceUpdated(invoice=self.state(), changed=changed)
+            self._events.insert(first_event, (update, self.tenant_id, self.debtor_id))
+        return taken
+
+    def reopen(self, *, principal_minor: int, charges_minor: int, now: datetime) -> None:
+        """Put back what a reversed payment had paid."""
+        was_paid = self.status is InvoiceStatus.PAID
+        self.principal_open_minor += principal_minor
+        self.charges_open_minor += charges_minor
+        if self.status in {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OPEN}:
+            self.status = InvoiceStatus.OPEN  # _settle refines it to partially_paid
+        self._settle(now)
+        if was_paid and now >= self.overdue_at:
+            # Overdue again: the sweeper announces the new overdue transition.
+            self.overdue_announced = False
+        self._bump(now)
+
+    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
+        events, self._events = self._events, []
+        return events
+
+    # -- internals --------------------------------------------------------------------------
+    def _require(self, allowed: frozenset[InvoiceStatus], verb: str) -> None:
+        if self.status not in allowed:
+            raise InvoiceNotCollectible(f"a {self.status.value} invoice cannot be {verb}")
+
+    def _reschedule(self, time_zone: str, now: datetime) -> None:
+        self.overdue_at = due_dates.overdue_at(self.terms.due_date, time_zone)
+        self.due_soon_at = due_dates.due_soon_at(self.terms.due_date, time_zone)
+        if self.overdue_at > now:
+            self.overdue_announced = False
+        if self.due_soon_at > now:
+            self.due_soon_announced = False
+
+    def _settle(self, now: datetime) -> None:
+        if self.status not in COLLECTIBLE:
+            return
+        if self.open_balance_minor == 0:
+            self.status = InvoiceStatus.PAID
+        elif self.status is not InvoiceStatus.DISPUTED:
+            paid_something = self.principal_open_minor < self.terms.amount_minor
+            self.status = InvoiceStatus.PARTIALLY_PAID if paid_something else InvoiceStatus.OPEN
+
+    def _announce_if_paid(self, now: datetime, paid_on: date | None = None) -> None:
+        if self.status is InvoiceStatus.PAID:
+            self._record(InvoicePaid(invoice=self.state(), paid_on=paid_on or now.date()))
+
+    def _bump(self, now: datetime) -> None:
+        self.version += 1
+        self.updated_at = now
+
+    def _record(self, payload: EventPayload) -> None:
+        self._events.append((payload, self.tenant_id, self.debtor_id))

@@ -1,0 +1,227 @@
+"""Issuing, amending, crediting, cancelling and writing off invoices; reading them.
+
+Every writer locks the debtor first, then the invoice: one lock order for all ledger
+writers (payments too), so two of them never wait on each other in a circle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from debtflow_shared.envelope import new_event_id
+from debtflow_shared.unit_of_work import UnitOfWork
+from invoice_svc.adapters.debtor_repository import DebtorRepository
+from invoice_svc.adapters.invoice_repository import InvoiceFilter, InvoiceRepository
+from invoice_svc.adapters.payment_repository import PaymentRepository
+from invoice_svc.domain.debtor import Debtor
+from invoice_svc.domain.due_dates import default_due_date
+from invoice_svc.domain.invoice import (
+    CurrencyMismatch,
+    Invoice,
+    InvoiceLine,
+    InvoiceTerms,
+    LedgerError,
+)
+from invoice_svc.service_layer.credit_limit import reassess_credit_limit
+
+
+class UnknownDebtor(LedgerError):
+    """The tenant has no debtor with that id."""
+
+
+class InvoiceNotFound(LedgerError):
+    """The tenant has no invoice with that id."""
+
+
+class ErpIdConflict(LedgerError):
+    """An ERP id already names something this request cannot become."""
+
+
+@dataclass(frozen=True)
+class IssueInvoice:
+    debtor_id: str
+    number: str
+    currency: str
+    issue_date: date
+    amount_minor: int
+    due_date: date | None = None
+    erp_id: str | None = None
+    lines: tuple[InvoiceLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    invoice: Invoice
+    created: bool
+    changed: bool
+
+
+async def issue_invoice(uow: UnitOfWork, tenant_id: str, command: IssueInvoice) -> UpsertResult:
+    """Issue an invoice, or amend the one with the same ERP id; re-sending changes nothing.
+
+    A new invoice immediately takes any unapplied credit the debtor has in its currency.
+    """
+    async with uow:
+        debtor = await lock_debtor_for_writing(uow, tenant_id, command.debtor_id)
+        invoices = InvoiceRepository(uow.session)
+        terms = InvoiceTerms(
+            number=command.number,
+            currency=command.currency,
+            issue_date=command.issue_date,
+            due_date=command.due_date
+            or default_due_date(
+                command.issue_date, debtor.profile.credit_policy.payment_terms_days
+            ),
+            amount_minor=command.amount_minor,
+            lines=command.lines,
+        )
+        now = uow.clock.now()
+        existing = (
+            await invoices.get_by_erp_id(tenant_id, command.erp_id) if command.erp_id else None
+        )
+        if existing is not None:
+            if existing.debtor_id != debtor.id:
+                raise ErpIdConflict(
+                    f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
+                    field="debtor_id",
+                )
+            changed = existing.amend(terms, time_zone=debtor.profile.time_zone, now=now)
+            if changed:
+                await invoices.save(existing)
+                await reassess_credit_limit(uow, debtor)
+            uow.track(existing)
+            await uow.commit()
+            return UpsertResult(existing, created=False, changed=bool(changed))
+        invoice = Invoice.issue(
+            invoice_id=str(new_event_id()),
+            tenant_id=tenant_id,
+            debtor_id=debtor.id,
+            erp_id=command.erp_id,
+            terms=terms,
+            time_zone=debtor.profile.time_zone,
+            now=now,
+        )
+        await invoices.add(invoice)
+        await _spend_account_credit(uow, invoice)
+        await invoices.save(invoice)
+        await reassess_credit_limit(uow, debtor)
+        uow.track(invoice)
+        await uow.commit()
+    return UpsertResult(invoice, created=True, changed=True)
+
+
+async def credit_invoice(
+    uow: UnitOfWork,
+    tenant_id: str,
+    invoice_id: str,
+    *,
+    amount_minor: int,
+    currency: str,
+    reason: str,
+) -> Invoice:
+    async with uow:
+        invoices = InvoiceRepository(uow.session)
+        debtor, invoice = await _lock_invoice(uow, invoices, tenant_id, invoice_id)
+        if currency != invoice.currency:
+            raise CurrencyMismatch(
+                f"the invoice is in {invoice.currency}, the credit note in {currency}",
+                field="amount.currency",
+            )
+        credit_note_id = str(new_event_id())
+        invoice.credit(
+            credit_note_id=credit_note_id,
+            amount_minor=amount_minor,
+            reason=reason,
+            now=uow.clock.now(),
+        )
+        await invoices.save(invoice)
+        await invoices.add_credit_note(
+            invoice, credit_note_id=credit_note_id, amount_minor=amount_minor, reason=reason
+        )
+        await reassess_credit_limit(uow, debtor)
+        uow.track(invoice)
+        await uow.commit()
+    return invoice
+
+
+async def cancel_invoice(uow: UnitOfWork, tenant_id: str, invoice_id: str, reason: str) -> Invoice:
+    async with uow:
+        invoices = InvoiceRepository(uow.session)
+        debtor, invoice = await _lock_invoice(uow, invoices, tenant_id, invoice_id)
+        invoice.cancel(reason=reason, now=uow.clock.now())
+        await invoices.save(invoice)
+        await reassess_credit_limit(uow, debtor)
+        uow.track(invoice)
+        await uow.commit()
+    return invoice
+
+
+async def write_off_invoice(
+    uow: UnitOfWork, tenant_id: str, invoice_id: str, reason: str
+) -> Invoice:
+    async with uow:
+        invoices = InvoiceRepository(uow.session)
+        debtor, invoice = await _lock_invoice(uow, invoices, tenant_id, invoice_id)
+        invoice.write_off(reason=reason, now=uow.clock.now())
+        await invoices.save(invoice)
+        await reassess_credit_limit(uow, debtor)
+        uow.track(invoice)
+        await uow.commit()
+    return invoice
+
+
+async def get_invoice(uow: UnitOfWork, tenant_id: str, invoice_id: str) -> Invoice | None:
+    async with uow:
+        return await InvoiceRepository(uow.session).get(tenant_id, invoice_id)
+
+
+async def list_invoices(
+    uow: UnitOfWork,
+    tenant_id: str,
+    filters: InvoiceFilter,
+    *,
+    after: tuple[date, str] | None,
+    limit: int,
+) -> list[Invoice]:
+    async with uow:
+        return await InvoiceRepository(uow.session).search(
+            tenant_id, filters, now=uow.clock.now(), after=after, limit=limit
+        )
+
+
+async def _spend_account_credit(uow: UnitOfWork, invoice: Invoice) -> None:
+    payments = PaymentRepository(uow.session)
+    now = uow.clock.now()
+    for payment in await payments.with_credit(
+        invoice.tenant_id, invoice.debtor_id, invoice.currency
+    ):
+        used = payment.spend_credit(invoice, now)
+        if used:
+            await payments.save(payment)
+            await payments.change_account_credit(
+                invoice.tenant_id, invoice.debtor_id, invoice.currency, -used
+            )
+        if invoice.open_balance_minor == 0:
+            break
+
+
+async def lock_debtor_for_writing(uow: UnitOfWork, tenant_id: str, debtor_id: str) -> Debtor:
+    if not await InvoiceRepository(uow.session).lock_debtor(tenant_id, debtor_id):
+        raise UnknownDebtor(f"debtor {debtor_id} not found", field="debtor_id")
+    debtor = await DebtorRepository(uow.session).get(tenant_id, debtor_id)
+    assert debtor is not None  # locked just now
+    return debtor
+
+
+async def _lock_invoice(
+    uow: UnitOfWork, invoices: InvoiceRepository, tenant_id: str, invoice_id: str
+) -> tuple[Debtor, Invoice]:
+    """The invoice and its debtor, debtor locked first (the one lock order)."""
+    peek = await invoices.get(tenant_id, invoice_id)
+    if peek is None:
+        raise InvoiceNotFound(f"invoice {invoice_id} not found")
+    debtor = await lock_debtor_for_writing(uow, tenant_id, peek.debtor_id)
+    invoice = await invoices.get(tenant_id, invoice_id, lock=True)
+    assert invoice is not None  # invoices are never deleted
+    return debtor, invoice

@@ -1,0 +1,74 @@
+"""/v1/reference-rates: the shipped history, extended per tenant by its admins."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from invoice_svc.bootstrap import DEFINITION as INVOICE
+from invoice_svc.settings import InvoiceSettings
+from tests.support.api import api_client, bearer
+from tests.support.harness import Backend
+
+NEW_RATE = {
+    "series": "GB",
+    "effective_from": "2030-01-02",
+    "rate_percent": "2.75",
+    "source": "Bank of England MPC announcement (test)",
+}
+
+
+@pytest.fixture
+async def client(backend: Backend) -> AsyncIterator[httpx.AsyncClient]:
+    async with backend.service(INVOICE, InvoiceSettings) as invoice, api_client(invoice) as c:
+        yield c
+
+
+async def test_shipped_history_is_listed_with_its_sources(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    reader = bearer(backend.token("tenant-a", "invoices:read"))
+    history = (await client.get("/v1/reference-rates/GB", headers=reader)).json()
+    entry = next(r for r in history if r["effective_from"] == "2023-08-03")
+    assert entry["rate_percent"] == "5.25"
+    assert "Bank of England" in entry["source"]
+
+
+async def test_an_admins_new_rate_is_seen_by_that_tenant_only(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    admin = bearer(backend.token("tenant-a", "admin"))
+    added = await client.post("/v1/reference-rates", json=NEW_RATE, headers=admin)
+    assert added.status_code == 201
+    mine = (await client.get("/v1/reference-rates/GB", headers=admin)).json()
+    theirs = (
+        await client.get(
+            "/v1/reference-rates/GB", headers=bearer(backend.token("tenant-b", "invoices:read"))
+        )
+    ).json()
+    assert mine[-1] == NEW_RATE
+    assert NEW_RATE not in theirs
+
+
+async def test_adding_rates_needs_the_admin_scope(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    writer = bearer(backend.token("tenant-a", "invoices:write"))
+    assert (
+        await client.post("/v1/reference-rates", json=NEW_RATE, headers=writer)
+    ).status_code == 403
+
+
+async def test_a_rate_given_as_a_float_string_is_kept_exact(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    admin = bearer(backend.token("tenant-a", "admin"))
+    await client.post(
+        "/v1/reference-rates",
+        headers=admin,
+        json=NEW_RATE | {"rate_percent": "0.1", "effective_from": "2030-03-01"},
+    )
+    history = (await client.get("/v1/reference-rates/GB", headers=admin)).json()
+    assert history[-1]["rate_percent"] == "0.1"
