@@ -1,6 +1,7 @@
-"""``make bench``: the event pipeline and the overdue sweep on the embedded default, and on
-PostgreSQL + Kafka when ``DATABASE_URL`` and ``KAFKA_BOOTSTRAP_SERVERS`` are given (``make
-bench`` starts them)."""
+"""``make bench``: the event pipeline, the overdue sweep and an ERP invoice batch on the
+embedded default, and on PostgreSQL + Kafka when ``DATABASE_URL`` and
+``KAFKA_BOOTSTRAP_SERVERS`` are given (``make bench`` starts them; the batch needs only
+``DATABASE_URL``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import argparse
 import asyncio
 import os
 
-from benchmarks import overdue_sweep
+from benchmarks import erp_batch, overdue_sweep
 from benchmarks.event_pipeline import Target, run
 from debtflow_shared.logging import configure_logging
 from debtflow_shared.settings import normalize_database_url
@@ -21,6 +22,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--invoices", type=int, default=20_000, help="for the overdue sweep")
     parser.add_argument("--sweep-batch", type=int, default=500)
+    parser.add_argument("--batch-items", type=int, default=10_000, help="for the ERP batch")
     args = parser.parse_args()
     configure_logging("ERROR", json=False)
 
@@ -53,6 +55,14 @@ def main() -> None:
             f"{s.target:<36} {s.invoices:>8} {s.batch:>6} {s.due_soon_per_second:>10.0f} "
             f"{s.overdue_per_second:>10.0f} {s.idle_ms:>8.1f}"
         )
+
+    print(f"\n{'ERP invoice batch':<36} {'items':>8} {'items/s':>8} {'resent items/s':>15}")
+    batch_targets: list[tuple[str, str | None]] = [("embedded (SQLite)", None)]
+    if database:
+        batch_targets.append(("PostgreSQL", normalize_database_url(database)))
+    for name, url in batch_targets:
+        b = asyncio.run(erp_batch.run(name, url, args.batch_items))
+        print(f"{b.target:<36} {b.items:>8} {b.per_second:>8.0f} {b.resend_per_second:>15.0f}")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,29 @@
-"""The demo tenant's sample data for ``debtflow run`` (idempotent: upserts by ERP id)."""
+"""The demo tenant's sample data for ``debtflow run`` (idempotent: upserts by ERP id).
+
+Invoices are dated relative to the clock's today when first seeded, so a new demo shows
+every aging bucket; they are only ever created once (fixed ERP ids), so a restart on a
+later day finds the same invoices, simply older.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from debtflow_shared.catalog.debtor import Channel, Contact, ContactKind, CreditPolicy
+from debtflow_shared.catalog.invoice import BankAccount, PostalAddress
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.service import ServiceRuntime
+from invoice_svc.adapters.invoice_repository import InvoiceRepository
+from invoice_svc.adapters.payment_repository import PaymentRepository
+from invoice_svc.domain.creditor_profile import CreditorDetails
 from invoice_svc.domain.debtor import DebtorProfile
+from invoice_svc.domain.invoice import InvoiceLine
+from invoice_svc.domain.payment import PaymentDetails
+from invoice_svc.service_layer.creditor_profile import set_creditor_profile
 from invoice_svc.service_layer.debtors import upsert_debtor
+from invoice_svc.service_layer.invoices import IssueInvoice, issue_invoice
+from invoice_svc.service_layer.payments import RecordPayment, record_payment
 
 DEMO_TENANT = "demo"
 
@@ -21,6 +38,11 @@ _DEBTORS = (
         contacts=(
             Contact(kind=ContactKind.EMAIL, value="ap@acme.example"),
             Contact(kind=ContactKind.PHONE, value="+441632960001"),
+            Contact(
+                kind=ContactKind.POSTAL,
+                value="Accounts Payable\nUnit 4, Riverside Park\n"
+                "Manchester M17 1AB\nUnited Kingdom",
+            ),
         ),
         credit_policy=CreditPolicy(credit_limit=Money(amount_minor=5_000_000, currency="GBP")),
         tags=("wholesale",),
@@ -33,7 +55,13 @@ _DEBTORS = (
         time_zone="Europe/Berlin",
         language="de",
         preferred_channel=Channel.EMAIL,
-        contacts=(Contact(kind=ContactKind.EMAIL, value="buchhaltung@bergmann.example"),),
+        contacts=(
+            Contact(kind=ContactKind.EMAIL, value="buchhaltung@bergmann.example"),
+            Contact(
+                kind=ContactKind.POSTAL,
+                value="Buchhaltung\nIndustriestraße 12\n70565 Stuttgart\nDeutschland",
+            ),
+        ),
         credit_policy=CreditPolicy(payment_terms_days=14),
     ),
     DebtorProfile(
@@ -46,6 +74,11 @@ _DEBTORS = (
         contacts=(
             Contact(kind=ContactKind.PHONE, value="+12025550143"),
             Contact(kind=ContactKind.EMAIL, value="payables@northwind.example"),
+            Contact(
+                kind=ContactKind.POSTAL,
+                value="Attn: Accounts Payable\n200 Harbor Drive, Suite 1400\n"
+                "Boston, MA 02210\nUnited States",
+            ),
         ),
         credit_policy=CreditPolicy(payment_terms_days=45),
     ),
@@ -56,15 +89,118 @@ _DEBTORS = (
         currency="EUR",
         time_zone="Europe/Paris",
         language="fr",
-        contacts=(Contact(kind=ContactKind.EMAIL, value="compta@lumiere.example"),),
+        contacts=(
+            Contact(kind=ContactKind.EMAIL, value="compta@lumiere.example"),
+            Contact(
+                kind=ContactKind.POSTAL,
+                value="Service comptabilité\n18 rue de la Lumière\n69002 Lyon\nFrance",
+            ),
+        ),
     ),
 )
 
 
+CREDITOR = CreditorDetails(
+    legal_name="Widget Supplies Ltd",
+    address=PostalAddress(lines=("1 High Street",), postcode="LS1 4AP", city="Leeds", country="GB"),
+    registration_numbers={"company_no": "01234567", "vat": "GB123456789"},
+    bank_accounts=(
+        BankAccount(
+            account_name="Widget Supplies Ltd", sort_code="12-34-56", account_number="12345678"
+        ),
+        BankAccount(
+            account_name="Widget Supplies Ltd (EUR)",
+            iban="GB33BUKB20201555555555",
+            bic="BUKBGB22",
+        ),
+    ),
+    pay_link="https://pay.example.com/widget-supplies",
+    dispute_email="credit-control@widget.example",
+    dispute_phone="+44 113 496 0000",
+)
+
+
+@dataclass(frozen=True)
+class DemoInvoice:
+    debtor_erp_id: str
+    erp_id: str
+    amount_minor: int
+    issued_days_ago: int
+    due_in_days: int  # negative: overdue by that many days on the day it is seeded
+    description: str
+    paid_minor: int = 0  # recorded as a payment named to this invoice
+
+
+# Every aging bucket shows on a fresh demo: not yet due, 5, 20, 45, 75 and 95 days overdue;
+# one invoice part paid and two paid in full.
+_INVOICES = (
+    DemoInvoice("C-1001", "INV-GB-1041", 485_000, 10, 20, "Widgets, pallet of 500"),
+    DemoInvoice("C-1001", "INV-GB-1027", 120_000, 35, -5, "Widget spare parts"),
+    DemoInvoice("C-1001", "INV-GB-0988", 340_000, 75, -45, "Widgets, 2 pallets", 100_000),
+    DemoInvoice("C-1001", "INV-GB-0951", 215_000, 90, -60, "Installation service", 215_000),
+    DemoInvoice("C-1002", "RE-2026-0117", 789_050, 34, -20, "Getriebeteile"),
+    DemoInvoice("C-1002", "RE-2026-0131", 234_000, 4, 10, "Wartungsvertrag"),
+    DemoInvoice("C-1002", "RE-2026-0098", 412_500, 60, -46, "Ersatzteile", 412_500),
+    DemoInvoice("C-1003", "NW-5531", 1_250_000, 140, -95, "Annual supply contract, Q1"),
+    DemoInvoice("C-1003", "NW-5702", 630_000, 15, 30, "Widgets, container shipment"),
+    DemoInvoice("C-1004", "FA-2026-0042", 98_000, 105, -75, "Luminaires, lot 12"),
+    DemoInvoice("C-1004", "FA-2026-0051", 154_000, 20, 10, "Luminaires, lot 15"),
+)
+
+
 async def seed_demo(invoice: ServiceRuntime) -> int:
-    """Upsert the demo debtors; returns how many were created now."""
-    created = 0
+    """Upsert the creditor profile, debtors and their invoices; returns debtors created now."""
+    await set_creditor_profile(invoice.uow(), DEMO_TENANT, CREDITOR)
+    created, debtor_ids = 0, {}
     for profile in _DEBTORS:
         result = await upsert_debtor(invoice.uow(), DEMO_TENANT, profile)
         created += result.created
+        debtor_ids[profile.erp_id] = result.debtor.id
+    today = invoice.clock.now().date()
+    currencies = {p.erp_id: p.currency for p in _DEBTORS}
+    for demo in _INVOICES:
+        await _seed_invoice(
+            invoice, demo, debtor_ids[demo.debtor_erp_id], currencies[demo.debtor_erp_id], today
+        )
     return created
+
+
+async def _seed_invoice(
+    invoice: ServiceRuntime, demo: DemoInvoice, debtor_id: str, currency: str, today: date
+) -> None:
+    # Created once: re-sending on a later day would move its dates (an ERP amendment).
+    async with invoice.uow() as uow:
+        existing = await InvoiceRepository(uow.session).get_by_erp_id(DEMO_TENANT, demo.erp_id)
+        paid = await PaymentRepository(uow.session).get_by_erp_id(DEMO_TENANT, _payment(demo))
+    if existing is None:
+        issued = today - timedelta(days=demo.issued_days_ago)
+        command = IssueInvoice(
+            debtor_id=debtor_id,
+            number=demo.erp_id,
+            currency=currency,
+            issue_date=issued,
+            due_date=today + timedelta(days=demo.due_in_days),
+            amount_minor=demo.amount_minor,
+            erp_id=demo.erp_id,
+            lines=(InvoiceLine(demo.description, demo.amount_minor),),
+        )
+        existing = (await issue_invoice(invoice.uow(), DEMO_TENANT, command)).invoice
+    if demo.paid_minor and paid is None:
+        received = existing.terms.due_date - timedelta(days=3)
+        details = PaymentDetails(
+            amount_minor=demo.paid_minor,
+            currency=currency,
+            received_on=min(received, today),
+            erp_id=_payment(demo),
+            reference=demo.erp_id,
+            method="bank_transfer",
+        )
+        await record_payment(
+            invoice.uow(),
+            DEMO_TENANT,
+            RecordPayment(debtor_id=debtor_id, details=details, invoice_ids=(existing.id,)),
+        )
+
+
+def _payment(demo: DemoInvoice) -> str:
+    return f"PAY-{demo.erp_id}"

@@ -91,6 +91,27 @@ def _debtor_names(port: int, token: str) -> list[str]:
     return sorted(d["name"] for d in response.json()["items"])
 
 
+def _invoices(port: int, token: str, **params: str) -> list[dict[str, object]]:
+    response = httpx.get(
+        f"http://127.0.0.1:{port}/v1/invoices",
+        params=params,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, object]] = response.json()["items"]
+    return items
+
+
+def _assert_demo_ledger(port: int, token: str) -> list[dict[str, object]]:
+    """The demo tenant has open, overdue and paid invoices; returns them all."""
+    assert _invoices(port, token, status="open")
+    assert _invoices(port, token, status="partially_paid")
+    assert _invoices(port, token, overdue="true")
+    assert _invoices(port, token, status="paid")
+    return _invoices(port, token)
+
+
 def test_make_run_serves_all_four_services_keeps_data_and_stops_cleanly(tmp_path: Path) -> None:
     ports = {name: _free_port() for name in SERVICES}
     data_dir, log = tmp_path / "data", tmp_path / "run.log"
@@ -100,6 +121,7 @@ def test_make_run_serves_all_four_services_keeps_data_and_stops_cleanly(tmp_path
         token = _token(log)
         seeded = _debtor_names(ports["INVOICE"], token)
         assert len(seeded) >= 3
+        invoices = _assert_demo_ledger(ports["INVOICE"], token)
         created = httpx.post(
             f"http://127.0.0.1:{ports['INVOICE']}/v1/debtors",
             headers={"Authorization": f"Bearer {token}"},
@@ -115,4 +137,6 @@ def test_make_run_serves_all_four_services_keeps_data_and_stops_cleanly(tmp_path
         assert _debtor_names(ports["INVOICE"], token) == sorted(
             [*seeded, "Added Before Restart Ltd"]
         )
+        # Seeding again on restart creates and changes nothing.
+        assert _assert_demo_ledger(ports["INVOICE"], token) == invoices
         _stop(process, tmp_path / "run-again.log")

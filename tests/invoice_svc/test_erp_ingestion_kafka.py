@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from debtflow_shared.bus.base import OutboundMessage
 from debtflow_shared.catalog.debtor import DebtorUpserted
+from debtflow_shared.catalog.invoice import InvoiceIssued, PaymentReceived
 from debtflow_shared.envelope import Envelope
+from debtflow_shared.service import ServiceRuntime
 from invoice_svc.adapters.debtor_repository import DebtorRepository
+from invoice_svc.adapters.invoice_repository import InvoiceFilter, InvoiceRepository
+from invoice_svc.adapters.parking_lot import ParkingLot
 from invoice_svc.bootstrap import DEFINITION as INVOICE
+from invoice_svc.domain.invoice import Invoice
 from invoice_svc.settings import InvoiceSettings
 from tests.support.harness import T0, Backend, eventually
 
@@ -77,3 +86,181 @@ async def test_bad_erp_debtor_goes_to_the_dlq_and_the_next_one_is_applied(
     assert dead.messages[0].header("dlq.reason") == b"invalid"
     assert b"currency" in (dead.messages[0].header("dlq.error") or b"")
     assert upserted.envelopes()[0].data["erp_id"] == "CUST-8"
+
+
+ERP_INVOICE: dict[str, Any] = {
+    "erp_id": "INV-7-1",
+    "debtor_erp_id": "CUST-7",
+    "number": "2026-0001",
+    "issue_date": "2026-03-01",
+    "due_date": "2026-03-31",
+    "currency": "GBP",
+    "amount_minor": 10_000,
+}
+
+
+async def _invoices(invoice: ServiceRuntime) -> list[Invoice]:
+    async with invoice.uow() as uow:
+        return await InvoiceRepository(uow.session).search(
+            "tenant-a", InvoiceFilter(), now=T0, after=None, limit=100
+        )
+
+
+async def _parked(invoice: ServiceRuntime) -> int:
+    async with invoice.uow() as uow:
+        return len(await ParkingLot(uow.session).expired(T0 + timedelta(days=365)))
+
+
+async def test_erp_invoice_before_its_debtor_is_parked_then_issued_when_the_debtor_arrives(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.probe(InvoiceIssued.event_type) as issued,
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+    ):
+        await backend.raw_publish([erp_message("erp.invoice", ERP_INVOICE)])
+        await eventually(lambda: _parked(invoice))
+        assert await _invoices(invoice) == []
+
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: len(issued.messages) == 1)
+        assert await _parked(invoice) == 0
+        [stored] = await _invoices(invoice)
+    assert stored.erp_id == "INV-7-1"
+    assert issued.envelopes()[0].data["invoice"]["amount"] == {
+        "amount_minor": 10_000,
+        "currency": "GBP",
+    }
+
+
+async def test_erp_invoice_resent_is_one_invoice_issued_once(backend: Backend) -> None:
+    async with (
+        backend.probe(InvoiceIssued.event_type, "invoice.updated") as seen,
+        backend.probe(DebtorUpserted.event_type) as upserted,
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+    ):
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: len(upserted.messages) == 1)
+        await backend.raw_publish(
+            [erp_message("erp.invoice", ERP_INVOICE), erp_message("erp.invoice", ERP_INVOICE)]
+        )
+        await eventually(lambda: len(seen.messages) == 1)
+        # A later message on the same key proves both copies were handled.
+        await backend.raw_publish(
+            [erp_message("erp.invoice", ERP_INVOICE | {"amount_minor": 12_000})]
+        )
+        await eventually(lambda: len(seen.messages) == 2)
+        stored = await _invoices(invoice)
+    assert [e.type for e in seen.envelopes()] == ["invoice.issued", "invoice.updated"]
+    assert [i.amount_minor for i in stored] == [12_000]
+
+
+async def test_erp_payment_is_allocated_to_the_invoices_it_names_by_erp_id(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.probe(PaymentReceived.event_type) as received,
+        backend.probe(InvoiceIssued.event_type) as issued,
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+    ):
+        await backend.raw_publish(
+            [
+                erp_message("erp.debtor", ERP_DEBTOR),
+                erp_message("erp.invoice", ERP_INVOICE | {"due_date": "2026-03-10"}),
+                erp_message("erp.invoice", ERP_INVOICE | {"erp_id": "INV-7-2", "number": "2"}),
+            ]
+        )
+        await eventually(lambda: len(issued.messages) == 2)
+        payment = {
+            "erp_id": "PAY-1",
+            "debtor_erp_id": "CUST-7",
+            "amount": {"amount_minor": 10_000, "currency": "GBP"},
+            "received_on": "2026-03-02",
+            "invoice_erp_ids": ["INV-7-2"],  # not the oldest due: the payer said which
+        }
+        await backend.raw_publish([erp_message("erp.payment", payment)])
+        await eventually(lambda: len(received.messages) == 1)
+        stored = {i.erp_id: i for i in await _invoices(invoice)}
+    assert stored["INV-7-2"].open_balance_minor == 0
+    assert stored["INV-7-1"].open_balance_minor == 10_000
+    [allocation] = received.envelopes()[0].data["allocations"]
+    assert allocation["invoice_id"] == stored["INV-7-2"].id
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"amount_minor": -1},
+        {"currency": "XXQ"},
+        {"issue_date": "2026-02-30"},
+    ],
+    ids=["negative", "unknown-currency", "malformed-date"],
+)
+async def test_invalid_erp_invoice_goes_to_the_dlq_and_the_next_one_is_applied(
+    backend: Backend, bad: dict[str, Any]
+) -> None:
+    async with (
+        backend.probe("erp.invoice.dlq") as dead,
+        backend.probe(InvoiceIssued.event_type) as issued,
+        backend.probe(DebtorUpserted.event_type) as upserted,
+        backend.service(INVOICE, InvoiceSettings),
+    ):
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: len(upserted.messages) == 1)
+        await backend.raw_publish(
+            [
+                erp_message("erp.invoice", ERP_INVOICE | bad),
+                erp_message("erp.invoice", ERP_INVOICE | {"erp_id": "INV-7-2"}),
+            ]
+        )
+        await eventually(lambda: len(dead.messages) == 1 and len(issued.messages) == 1)
+    assert dead.messages[0].header("dlq.reason") == b"invalid"
+    field = next(iter(bad)).encode()
+    assert field in (dead.messages[0].header("dlq.error") or b"")
+    assert issued.envelopes()[0].data["invoice"]["erp_id"] == "INV-7-2"
+
+
+async def test_erp_invoice_the_ledger_refuses_is_dead_lettered_at_once_with_the_reason(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.probe("erp.invoice.dlq") as dead,
+        backend.probe(InvoiceIssued.event_type) as issued,
+        backend.probe(DebtorUpserted.event_type) as upserted,
+        backend.service(INVOICE, InvoiceSettings),
+    ):
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: len(upserted.messages) == 1)
+        await backend.raw_publish(
+            [
+                erp_message("erp.invoice", ERP_INVOICE | {"amount_minor": 0}),
+                erp_message("erp.invoice", ERP_INVOICE | {"erp_id": "INV-7-2"}),
+            ]
+        )
+        await eventually(lambda: len(dead.messages) == 1 and len(issued.messages) == 1)
+    assert dead.messages[0].header("dlq.reason") == b"handler_failed"
+    assert b"amount" in (dead.messages[0].header("dlq.error") or b"")
+
+
+async def test_parked_erp_invoice_whose_debtor_never_arrives_goes_to_the_dlq(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.probe("erp.invoice.dlq") as dead,
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+    ):
+        await backend.raw_publish([erp_message("erp.invoice", ERP_INVOICE)])
+        await eventually(lambda: _parked(invoice))
+        backend.clock.advance(timedelta(hours=23))
+        await asyncio.sleep(0.2)
+        assert dead.messages == []
+
+        backend.clock.advance(timedelta(hours=2))
+        await eventually(lambda: len(dead.messages) == 1)
+        assert await _parked(invoice) == 0
+    message = dead.messages[0]
+    assert message.header("dlq.reason") == b"prerequisite_missing"
+    assert b"debtor:CUST-7" in (message.header("dlq.error") or b"")
+    assert message.header("dlq.topic") == b"erp.invoice"
+    assert message.header("dlq.group") == b"invoice-svc"
+    assert Envelope.from_bytes(message.value).data["erp_id"] == "INV-7-1"

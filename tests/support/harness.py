@@ -238,7 +238,7 @@ def infra_urls() -> tuple[str | None, str | None]:
 async def eventually(
     check: Callable[[], Awaitable[object]] | Callable[[], object],
     *,
-    within: float = 20.0,
+    within: float = 45.0,
     interval: float = 0.05,
     message: str = "condition never became true",
 ) -> None:

@@ -7,8 +7,19 @@ from pathlib import Path
 from debtflow_shared.service import ServiceDefinition
 from invoice_svc import consumers
 from invoice_svc.adapters.tables import idempotency_keys, metadata, platform
-from invoice_svc.api import creditor_profile, debtors, invoices, payments, reference_rates
+from invoice_svc.api import (
+    batches,
+    charges,
+    creditor_profile,
+    debtors,
+    disputes,
+    invoices,
+    payments,
+    reference_rates,
+    statements,
+)
 from invoice_svc.service_layer.overdue_sweeper import run_overdue_sweeper
+from invoice_svc.service_layer.parked_expiry import run_parked_expiry
 
 DEFINITION = ServiceDefinition(
     name="invoice-svc",
@@ -24,6 +35,10 @@ DEFINITION = ServiceDefinition(
         payments.router,
         creditor_profile.router,
         reference_rates.router,
+        statements.router,
+        batches.router,
+        disputes.router,
+        charges.router,
     ],
     idempotency_table=idempotency_keys,
     handlers=consumers.handlers,
@@ -33,6 +48,9 @@ DEFINITION = ServiceDefinition(
         ("payments", "Money received, its allocation to invoices, and reversals"),
         ("creditor profile", "Who is owed: shown on every statement and message"),
         ("interest", "Reference rates, interest and compensation quotes"),
+        ("batches", "Up to 10,000 debtors, invoices or payments per request, a result per row"),
+        ("disputes", "Disagreements about invoices: collection pauses until resolved"),
+        ("statements", "Account statements: open items with aging, as JSON or PDF"),
     ],
-    background=[run_overdue_sweeper],
+    background=[run_overdue_sweeper, run_parked_expiry],
 )

@@ -19,11 +19,15 @@ from invoice_svc.domain.invoice import (
     AmountBelowPaid,
     CreditExceedsBalance,
     CurrencyMismatch,
+    DisputeAlreadyOpen,
+    DisputeNotOpen,
     InvoiceHasPayments,
     InvoiceNotCollectible,
     LedgerError,
 )
 from invoice_svc.domain.payment import PaymentAlreadyReversed
+from invoice_svc.service_layer.charges import ChargeNotComputable
+from invoice_svc.service_layer.disputes import DisputeNotFound
 from invoice_svc.service_layer.invoices import ErpIdConflict, InvoiceNotFound, UnknownDebtor
 from invoice_svc.service_layer.payments import PaymentNotFound
 
@@ -60,6 +64,14 @@ class ErpIdConflictProblem(Conflict):
     title, type_suffix = "ERP id already used", "erp-id-conflict"
 
 
+class DisputeStateConflict(Conflict):
+    title, type_suffix = "Dispute state does not allow this", "dispute-state"
+
+
+class ChargeNotComputableProblem(Unprocessable):
+    title, type_suffix = "Charge cannot be priced", "charge-not-computable"
+
+
 class ConcurrentChange(Conflict):
     title, type_suffix = "Changed concurrently", "concurrent-change"
 
@@ -75,6 +87,10 @@ _PROBLEMS: dict[type[Exception], type[Problem]] = {
     ErpIdConflict: ErpIdConflictProblem,
     InvoiceNotFound: NotFound,
     PaymentNotFound: NotFound,
+    DisputeAlreadyOpen: DisputeStateConflict,
+    DisputeNotOpen: DisputeStateConflict,
+    DisputeNotFound: NotFound,
+    ChargeNotComputable: ChargeNotComputableProblem,
     LedgerError: LedgerRuleProblem,
     StaleInvoice: ConcurrentChange,
     StalePayment: ConcurrentChange,

@@ -57,6 +57,45 @@ class CreditState:
         self.updated_at = now
         return True
 
+    def hold_on_request(
+        self, request_id: str, open_balance: Money, credit_limit: Money | None, now: datetime
+    ) -> bool:
+        """Hold because someone asked; True if state changed (already requested: nothing)."""
+        if self.held_on_request:
+            return False
+        self.held_on_request = True
+        if not self.on_hold:
+            self.on_hold = True
+            self._record(
+                DebtorCreditHold(
+                    debtor_id=self.debtor_id,
+                    reason=CreditHoldReason.REQUESTED,
+                    open_balance=open_balance,
+                    credit_limit=credit_limit,
+                    request_id=request_id,
+                )
+            )
+        self.updated_at = now
+        return True
+
+    def release_on_request(self, request_id: str, open_balance: Money, now: datetime) -> bool:
+        """Drop the requested hold; the debtor stays held while over its limit."""
+        if not self.held_on_request:
+            return False
+        self.held_on_request = False
+        if self.on_hold and not self.held_for_limit:
+            self.on_hold = False
+            self._record(
+                DebtorCreditReleased(
+                    debtor_id=self.debtor_id,
+                    reason="requested",
+                    open_balance=open_balance,
+                    request_id=request_id,
+                )
+            )
+        self.updated_at = now
+        return True
+
     def pull_events(self) -> list[tuple[EventPayload, str, str]]:
         events, self._events = self._events, []
         return events

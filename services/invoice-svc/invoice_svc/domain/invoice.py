@@ -13,8 +13,13 @@ from datetime import date, datetime
 
 from debtflow_shared.catalog import EventPayload
 from debtflow_shared.catalog.invoice import (
+    ChargeKind,
+    DisputeOutcome,
     InvoiceCancelled,
+    InvoiceChargeApplied,
     InvoiceCredited,
+    InvoiceDisputed,
+    InvoiceDisputeResolved,
     InvoiceIssued,
     InvoicePaid,
     InvoiceState,
@@ -59,6 +64,14 @@ class CurrencyMismatch(LedgerError):
     """Money in one currency offered to an invoice or account in another (no conversion)."""
 
 
+class DisputeAlreadyOpen(LedgerError):
+    """The invoice already has an open dispute: one at a time."""
+
+
+class DisputeNotOpen(LedgerError):
+    """The dispute was already resolved."""
+
+
 @dataclass(frozen=True)
 class InvoiceLine:
     description: str
@@ -76,6 +89,49 @@ class InvoiceTerms:
     due_date: date
     amount_minor: int
     lines: tuple[InvoiceLine, ...] = ()
+
+
+DISPUTE_OPEN = "open"  # then "upheld" or "rejected" (DisputeOutcome)
+
+
+@dataclass
+class Dispute:
+    """A disagreement about an invoice; part of the invoice aggregate (changed under its lock).
+
+    While it is open the invoice is ``disputed`` and out of collection. The status to return
+    to is not stored: it follows from the balances (open, partially paid or paid).
+    """
+
+    id: str
+    tenant_id: str
+    invoice_id: str
+    debtor_id: str
+    reason: str
+    amount_minor: int
+    currency: str
+    raised_by: str
+    status: str  # open | upheld | rejected
+    request_id: str | None
+    opened_at: datetime
+    resolution_note: str | None = None
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A late fee, interest or compensation added to an invoice: its own line, never principal."""
+
+    id: str
+    tenant_id: str
+    invoice_id: str
+    kind: ChargeKind
+    amount_minor: int
+    currency: str
+    request_id: str | None
+    period_from: date | None
+    period_to: date | None
+    description: str
+    created_at: datetime
 
 
 _AMENDABLE = ("number", "currency", "issue_date", "due_date", "amount_minor", "lines")
@@ -260,6 +316,154 @@ class Invoice:
         self.charges_open_minor += amount_minor
         self._settle(now)
         self._bump(now)
+
+    def apply_charge(
+        self,
+        *,
+        charge_id: str,
+        kind: ChargeKind,
+        amount_minor: int,
+        description: str,
+        now: datetime,
+        request_id: str | None = None,
+        period: tuple[date, date] | None = None,
+    ) -> Charge:
+        """Add a charge; interest also moves ``interest_charged_to`` to the period's last day."""
+        self._require(CHASED, "charged")
+        if amount_minor <= 0:
+            raise LedgerError("a charge must be positive", field="amount")
+        if kind is ChargeKind.INTEREST:
+            if period is None:
+                raise LedgerError("interest covers a period", field="period")
+            if self.interest_charged_to is not None and period[0] <= self.interest_charged_to:
+                raise LedgerError(f"interest is charged up to {self.interest_charged_to}")
+            self.interest_charged_to = period[1]
+        self.add_charge(amount_minor, now)
+        charge = Charge(
+            id=charge_id,
+            tenant_id=self.tenant_id,
+            invoice_id=self.id,
+            kind=kind,
+            amount_minor=amount_minor,
+            currency=self.currency,
+            request_id=request_id,
+            period_from=period[0] if period else None,
+            period_to=period[1] if period else None,
+            description=description,
+            created_at=now,
+        )
+        self._record(
+            InvoiceChargeApplied(
+                invoice=self.state(),
+                charge_id=charge_id,
+                kind=kind,
+                amount=self.money(amount_minor),
+                request_id=request_id,
+                period_from=charge.period_from,
+                period_to=charge.period_to,
+                description=description,
+            )
+        )
+        return charge
+
+    def open_dispute(
+        self,
+        *,
+        dispute_id: str,
+        reason: str,
+        amount_minor: int | None,
+        raised_by: str,
+        now: datetime,
+        request_id: str | None = None,
+    ) -> Dispute:
+        """Pause collection; ``amount_minor`` defaults to the open balance.
+
+        The caller checks that no other dispute is open (``DisputeAlreadyOpen``).
+        """
+        if self.status is InvoiceStatus.DISPUTED:
+            raise DisputeAlreadyOpen(f"invoice {self.id} is already disputed")
+        self._require(CHASED, "disputed")
+        disputed = self.open_balance_minor if amount_minor is None else amount_minor
+        if disputed <= 0 or disputed > self.open_balance_minor:
+            raise LedgerError(
+                f"the disputed amount must be between 1 and the open {self.open_balance_minor}",
+                field="disputed_amount",
+            )
+        dispute = Dispute(
+            id=dispute_id,
+            tenant_id=self.tenant_id,
+            invoice_id=self.id,
+            debtor_id=self.debtor_id,
+            reason=reason,
+            amount_minor=disputed,
+            currency=self.currency,
+            raised_by=raised_by,
+            status=DISPUTE_OPEN,
+            request_id=request_id,
+            opened_at=now,
+        )
+        self.status = InvoiceStatus.DISPUTED
+        self._bump(now)
+        self._record(
+            InvoiceDisputed(
+                invoice=self.state(),
+                dispute_id=dispute_id,
+                reason=reason,
+                disputed_amount=self.money(disputed),
+                raised_by=raised_by,
+            )
+        )
+        return dispute
+
+    def resolve_dispute(
+        self,
+        dispute: Dispute,
+        outcome: DisputeOutcome,
+        *,
+        now: datetime,
+        note: str | None = None,
+        credit_note_id: str | None = None,
+    ) -> int:
+        """Close ``dispute``; returns the principal credited (upheld: the disputed amount, as
+        far as principal is still open, by a credit note with ``credit_note_id``).
+
+        Either way the invoice goes back to the status its balances give. A rejected dispute
+        on a past-due invoice is announced overdue again, so collection restarts from there.
+        """
+        if dispute.status != DISPUTE_OPEN:
+            raise DisputeNotOpen(f"dispute {dispute.id} is already {dispute.status}")
+        credited = 0
+        if outcome is DisputeOutcome.UPHELD:
+            credited = min(dispute.amount_minor, self.principal_open_minor)
+            if credited and self.status in COLLECTIBLE:
+                assert credit_note_id is not None, "an upheld dispute needs a credit note id"
+                self.credit(
+                    credit_note_id=credit_note_id,
+                    amount_minor=credited,
+                    reason=f"dispute upheld: {dispute.reason}",
+                    now=now,
+                )
+            else:
+                credited = 0
+        if self.status is InvoiceStatus.DISPUTED:
+            self.status = InvoiceStatus.OPEN  # _settle refines it from the balances
+            self._settle(now)
+            if outcome is DisputeOutcome.REJECTED and now >= self.overdue_at:
+                self.overdue_announced = False
+        self._bump(now)
+        dispute.status = outcome.value
+        dispute.resolution_note = note
+        dispute.resolved_at = now
+        self._record(
+            InvoiceDisputeResolved(
+                invoice=self.state(),
+                dispute_id=dispute.id,
+                outcome=outcome,
+                credited=self.money(credited) if credited else None,
+                note=note,
+            )
+        )
+        return credited
 
     def apply_payment(
         self,

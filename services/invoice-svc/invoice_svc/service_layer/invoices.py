@@ -63,51 +63,52 @@ async def issue_invoice(uow: UnitOfWork, tenant_id: str, command: IssueInvoice) 
     A new invoice immediately takes any unapplied credit the debtor has in its currency.
     """
     async with uow:
-        debtor = await lock_debtor_for_writing(uow, tenant_id, command.debtor_id)
-        invoices = InvoiceRepository(uow.session)
-        terms = InvoiceTerms(
-            number=command.number,
-            currency=command.currency,
-            issue_date=command.issue_date,
-            due_date=command.due_date
-            or default_due_date(
-                command.issue_date, debtor.profile.credit_policy.payment_terms_days
-            ),
-            amount_minor=command.amount_minor,
-            lines=command.lines,
-        )
-        now = uow.clock.now()
-        existing = (
-            await invoices.get_by_erp_id(tenant_id, command.erp_id) if command.erp_id else None
-        )
-        if existing is not None:
-            if existing.debtor_id != debtor.id:
-                raise ErpIdConflict(
-                    f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
-                    field="debtor_id",
-                )
-            changed = existing.amend(terms, time_zone=debtor.profile.time_zone, now=now)
-            if changed:
-                await invoices.save(existing)
-                await reassess_credit_limit(uow, debtor)
-            uow.track(existing)
-            await uow.commit()
-            return UpsertResult(existing, created=False, changed=bool(changed))
-        invoice = Invoice.issue(
-            invoice_id=str(new_event_id()),
-            tenant_id=tenant_id,
-            debtor_id=debtor.id,
-            erp_id=command.erp_id,
-            terms=terms,
-            time_zone=debtor.profile.time_zone,
-            now=now,
-        )
-        await invoices.add(invoice)
-        await _spend_account_credit(uow, invoice)
-        await invoices.save(invoice)
-        await reassess_credit_limit(uow, debtor)
-        uow.track(invoice)
+        result = await issue_invoice_in(uow, tenant_id, command)
         await uow.commit()
+    return result
+
+
+async def issue_invoice_in(uow: UnitOfWork, tenant_id: str, command: IssueInvoice) -> UpsertResult:
+    """:func:`issue_invoice` inside a unit of work that is already open (consumer, batch)."""
+    debtor = await lock_debtor_for_writing(uow, tenant_id, command.debtor_id)
+    invoices = InvoiceRepository(uow.session)
+    terms = InvoiceTerms(
+        number=command.number,
+        currency=command.currency,
+        issue_date=command.issue_date,
+        due_date=command.due_date
+        or default_due_date(command.issue_date, debtor.profile.credit_policy.payment_terms_days),
+        amount_minor=command.amount_minor,
+        lines=command.lines,
+    )
+    now = uow.clock.now()
+    existing = await invoices.get_by_erp_id(tenant_id, command.erp_id) if command.erp_id else None
+    if existing is not None:
+        if existing.debtor_id != debtor.id:
+            raise ErpIdConflict(
+                f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
+                field="debtor_id",
+            )
+        changed = existing.amend(terms, time_zone=debtor.profile.time_zone, now=now)
+        if changed:
+            await invoices.save(existing)
+            await reassess_credit_limit(uow, debtor)
+        uow.track(existing)
+        return UpsertResult(existing, created=False, changed=bool(changed))
+    invoice = Invoice.issue(
+        invoice_id=str(new_event_id()),
+        tenant_id=tenant_id,
+        debtor_id=debtor.id,
+        erp_id=command.erp_id,
+        terms=terms,
+        time_zone=debtor.profile.time_zone,
+        now=now,
+    )
+    await invoices.add(invoice)
+    await _spend_account_credit(uow, invoice)
+    await invoices.save(invoice)
+    await reassess_credit_limit(uow, debtor)
+    uow.track(invoice)
     return UpsertResult(invoice, created=True, changed=True)
 
 
@@ -122,7 +123,7 @@ async def credit_invoice(
 ) -> Invoice:
     async with uow:
         invoices = InvoiceRepository(uow.session)
-        debtor, invoice = await _lock_invoice(uow, invoices, tenant_id, invoice_id)
+        debtor, invoice = await lock_invoice(uow, invoices, tenant_id, invoice_id)
         if currency != invoice.currency:
             raise CurrencyMismatch(
                 f"the invoice is in {invoice.currency}, the credit note in {currency}",
@@ -147,13 +148,21 @@ async def credit_invoice(
 
 async def cancel_invoice(uow: UnitOfWork, tenant_id: str, invoice_id: str, reason: str) -> Invoice:
     async with uow:
-        invoices = InvoiceRepository(uow.session)
-        debtor, invoice = await _lock_invoice(uow, invoices, tenant_id, invoice_id)
-        invoice.cancel(reason=reason, now=uow.clock.now())
-        await invoices.save(invoice)
-        await reassess_credit_limit(uow, debtor)
-        uow.track(invoice)
+        invoice = await cancel_invoice_in(uow, tenant_id, invoice_id, reason)
         await uow.commit()
+    return invoice
+
+
+async def cancel_invoice_in(
+    uow: UnitOfWork, tenant_id: str, invoice_id: str, reason: str
+) -> Invoice:
+    """:func:`cancel_invoice` inside a unit of work that is already open."""
+    invoices = InvoiceRepository(uow.session)
+    debtor, invoice = await lock_invoice(uow, invoices, tenant_id, invoice_id)
+    invoice.cancel(reason=reason, now=uow.clock.now())
+    await invoices.save(invoice)
+    await reassess_credit_limit(uow, debtor)
+    uow.track(invoice)
     return invoice
 
 
@@ -162,7 +171,7 @@ async def write_off_invoice(
 ) -> Invoice:
     async with uow:
         invoices = InvoiceRepository(uow.session)
-        debtor, invoice = await _lock_invoice(uow, invoices, tenant_id, invoice_id)
+        debtor, invoice = await lock_invoice(uow, invoices, tenant_id, invoice_id)
         invoice.write_off(reason=reason, now=uow.clock.now())
         await invoices.save(invoice)
         await reassess_credit_limit(uow, debtor)
@@ -214,10 +223,10 @@ async def lock_debtor_for_writing(uow: UnitOfWork, tenant_id: str, debtor_id: st
     return debtor
 
 
-async def _lock_invoice(
+async def lock_invoice(
     uow: UnitOfWork, invoices: InvoiceRepository, tenant_id: str, invoice_id: str
 ) -> tuple[Debtor, Invoice]:
-    """The invoice and its debtor, debtor locked first (the one lock order)."""
+    """The invoice and its debtor, debtor locked first (the ledger's one lock order)."""
     peek = await invoices.get(tenant_id, invoice_id)
     if peek is None:
         raise InvoiceNotFound(f"invoice {invoice_id} not found")

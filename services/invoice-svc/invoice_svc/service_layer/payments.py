@@ -35,42 +35,51 @@ class RecordResult:
 async def record_payment(uow: UnitOfWork, tenant_id: str, command: RecordPayment) -> RecordResult:
     """Record and allocate a payment; the same ERP id with the same content changes nothing."""
     async with uow:
-        debtor = await lock_debtor_for_writing(uow, tenant_id, command.debtor_id)
-        payments = PaymentRepository(uow.session)
-        invoices = InvoiceRepository(uow.session)
-        erp_id = command.details.erp_id
-        existing = await payments.get_by_erp_id(tenant_id, erp_id) if erp_id else None
-        if existing is not None:
-            if existing.debtor_id != debtor.id or existing.details != command.details:
-                raise ErpIdConflict(
-                    f"payment ERP id {erp_id!r} was already recorded with other content",
-                    field="erp_id",
-                )
-            return RecordResult(existing, created=False)
-        named = await _named_invoices(invoices, tenant_id, debtor.id, command.invoice_ids)
-        candidates = (
-            [] if named is not None else await invoices.collectible_for_debtor(tenant_id, debtor.id)
-        )
-        payment = Payment.receive(
-            payment_id=str(new_event_id()),
-            tenant_id=tenant_id,
-            debtor_id=debtor.id,
-            details=command.details,
-            named=named,
-            open_invoices=candidates,
-            account_currency=debtor.profile.currency,
-            now=uow.clock.now(),
-        )
-        for invoice in named if named is not None else candidates:
-            await invoices.save(invoice)
-            uow.track(invoice)
-        await payments.add(payment)
-        await payments.change_account_credit(
-            tenant_id, debtor.id, payment.currency, payment.unapplied_minor
-        )
-        await reassess_credit_limit(uow, debtor)
-        uow.track(payment)
-        await uow.commit()
+        result = await record_payment_in(uow, tenant_id, command)
+        if result.created:
+            await uow.commit()
+    return result
+
+
+async def record_payment_in(
+    uow: UnitOfWork, tenant_id: str, command: RecordPayment
+) -> RecordResult:
+    """:func:`record_payment` inside a unit of work that is already open."""
+    debtor = await lock_debtor_for_writing(uow, tenant_id, command.debtor_id)
+    payments = PaymentRepository(uow.session)
+    invoices = InvoiceRepository(uow.session)
+    erp_id = command.details.erp_id
+    existing = await payments.get_by_erp_id(tenant_id, erp_id) if erp_id else None
+    if existing is not None:
+        if existing.debtor_id != debtor.id or existing.details != command.details:
+            raise ErpIdConflict(
+                f"payment ERP id {erp_id!r} was already recorded with other content",
+                field="erp_id",
+            )
+        return RecordResult(existing, created=False)
+    named = await _named_invoices(invoices, tenant_id, debtor.id, command.invoice_ids)
+    candidates = (
+        [] if named is not None else await invoices.collectible_for_debtor(tenant_id, debtor.id)
+    )
+    payment = Payment.receive(
+        payment_id=str(new_event_id()),
+        tenant_id=tenant_id,
+        debtor_id=debtor.id,
+        details=command.details,
+        named=named,
+        open_invoices=candidates,
+        account_currency=debtor.profile.currency,
+        now=uow.clock.now(),
+    )
+    for invoice in named if named is not None else candidates:
+        await invoices.save(invoice)
+        uow.track(invoice)
+    await payments.add(payment)
+    await payments.change_account_credit(
+        tenant_id, debtor.id, payment.currency, payment.unapplied_minor
+    )
+    await reassess_credit_limit(uow, debtor)
+    uow.track(payment)
     return RecordResult(payment, created=True)
 
 

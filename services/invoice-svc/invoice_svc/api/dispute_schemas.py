@@ -1,0 +1,152 @@
+"""Request and response bodies for disputes and interest quotes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from debtflow_shared.catalog.invoice import DisputeOutcome
+from debtflow_shared.catalog.money import Money
+from invoice_svc.api.invoice_schemas import PositiveMoney
+from invoice_svc.domain.invoice import Dispute
+from invoice_svc.service_layer.charges import ChargeDue, ChargesQuote, NothingDue
+from invoice_svc.service_layer.disputes import OpenDispute
+
+
+class DisputeIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "two pallets arrived damaged",
+                    "disputed_amount": {"amount_minor": 25000, "currency": "GBP"},
+                    "raised_by": "accounts@acme.example",
+                }
+            ]
+        },
+    )
+
+    reason: str = Field(min_length=1, max_length=1000)
+    disputed_amount: PositiveMoney | None = Field(default=None, description="default: open balance")
+    raised_by: str = Field(min_length=1, max_length=200)
+
+    def to_command(self, invoice_id: str) -> OpenDispute:
+        amount = self.disputed_amount
+        return OpenDispute(
+            invoice_id=invoice_id,
+            reason=self.reason,
+            raised_by=self.raised_by,
+            amount_minor=amount.amount_minor if amount else None,
+            currency=amount.currency if amount else None,
+        )
+
+
+class ResolutionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"outcome": "upheld", "note": "photos confirm damage"}]},
+    )
+
+    outcome: DisputeOutcome = Field(
+        description="upheld: credit the disputed amount; rejected: back into collection"
+    )
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class DisputeOut(BaseModel):
+    id: str
+    invoice_id: str
+    debtor_id: str
+    reason: str
+    disputed_amount: Money
+    raised_by: str
+    status: str = Field(description="open, upheld or rejected")
+    request_id: str | None
+    resolution_note: str | None
+    opened_at: datetime
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, d: Dispute) -> DisputeOut:
+        return cls(
+            id=d.id,
+            invoice_id=d.invoice_id,
+            debtor_id=d.debtor_id,
+            reason=d.reason,
+            disputed_amount=Money(amount_minor=d.amount_minor, currency=d.currency),
+            raised_by=d.raised_by,
+            status=d.status,
+            request_id=d.request_id,
+            resolution_note=d.resolution_note,
+            opened_at=d.opened_at,
+            resolved_at=d.resolved_at,
+        )
+
+
+class DisputeList(BaseModel):
+    items: list[DisputeOut]
+
+
+class InterestPeriodOut(BaseModel):
+    from_day: date = Field(serialization_alias="from")
+    to_day: date = Field(serialization_alias="to")
+    days: int
+    annual_rate_percent: Decimal
+    amount_minor_exact: Decimal = Field(description="before the one rounding of the total")
+
+
+class ChargeQuoteOut(BaseModel):
+    due: bool
+    amount: Money | None = Field(description="what a charge would add (rounded half up once)")
+    period_from: date | None = None
+    period_to: date | None = None
+    description: str | None = Field(default=None, description="as a statement would show it")
+    reason: str | None = Field(default=None, description="why nothing is due")
+    periods: list[InterestPeriodOut] = []
+
+    @classmethod
+    def of(cls, priced: ChargeDue | NothingDue, currency: str) -> ChargeQuoteOut:
+        if isinstance(priced, NothingDue):
+            return cls(due=False, amount=None, reason=priced.reason)
+        periods = priced.quote.periods if priced.quote else ()
+        return cls(
+            due=True,
+            amount=Money(amount_minor=priced.amount_minor, currency=currency),
+            period_from=priced.period[0] if priced.period else None,
+            period_to=priced.period[1] if priced.period else None,
+            description=priced.description,
+            periods=[
+                InterestPeriodOut(
+                    from_day=p.first_day,
+                    to_day=p.last_day,
+                    days=p.days,
+                    annual_rate_percent=p.annual_rate_percent,
+                    amount_minor_exact=p.amount_minor_unrounded,
+                )
+                for p in periods
+            ],
+        )
+
+
+class InterestQuoteOut(BaseModel):
+    invoice_id: str
+    as_of: date
+    principal_open: Money
+    interest_charged_to: date | None = Field(description="the last day already charged")
+    interest: ChargeQuoteOut = Field(description="the days not yet charged, up to as_of")
+    compensation: ChargeQuoteOut
+
+    @classmethod
+    def of(cls, quote: ChargesQuote) -> InterestQuoteOut:
+        invoice = quote.invoice
+        return cls(
+            invoice_id=invoice.id,
+            as_of=quote.as_of,
+            principal_open=invoice.money(invoice.principal_open_minor),
+            interest_charged_to=invoice.interest_charged_to,
+            interest=ChargeQuoteOut.of(quote.interest, invoice.currency),
+            compensation=ChargeQuoteOut.of(quote.compensation, invoice.currency),
+        )

@@ -1,0 +1,201 @@
+"""/v1/debtors/{id}/statement: the account statement as JSON, or as a PDF to send.
+
+``Accept: application/pdf`` on the statement, or ``/statement.pdf``, returns the PDF.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from debtflow_shared.auth import Principal
+from debtflow_shared.catalog.invoice import BankAccount, InvoiceStatus, PostalAddress
+from debtflow_shared.catalog.money import Money
+from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.problems import NotFound
+from debtflow_shared.http.security import require
+from invoice_svc.adapters.statement_pdf import render_statement_pdf
+from invoice_svc.domain.creditor_profile import CreditorDetails
+from invoice_svc.domain.statement import CurrencyTotals, Statement, StatementItem
+from invoice_svc.service_layer.statements import account_statement
+
+router = APIRouter(prefix="/debtors", tags=["statements"])
+
+Reader = Annotated[Principal, Depends(require("invoices:read"))]
+AsOf = Annotated[
+    date | None,
+    Query(description="age the open items at this date (default: today in the debtor's zone)"),
+]
+PDF = "application/pdf"
+NO_CREDITOR = "no creditor profile is set: the statement cannot say who is owed or how to pay"
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
+    404: {"description": "no such debtor for your tenant"},
+}
+
+
+class StatementItemOut(BaseModel):
+    invoice_id: str
+    number: str
+    status: InvoiceStatus
+    issue_date: date
+    due_date: date
+    amount: Money
+    paid: Money = Field(description="principal paid so far")
+    charges_open: Money
+    open_balance: Money
+    days_past_due: int = Field(description="in the debtor's time zone, 0 if not yet due")
+    aging_bucket: str = Field(examples=["current", "1-30", "31-60", "61-90", "90+"])
+
+    @classmethod
+    def of(cls, item: StatementItem) -> StatementItemOut:
+        def money(minor: int) -> Money:
+            return Money(amount_minor=minor, currency=item.currency)
+
+        return cls(
+            invoice_id=item.invoice_id,
+            number=item.number,
+            status=item.status,
+            issue_date=item.issue_date,
+            due_date=item.due_date,
+            amount=money(item.amount_minor),
+            paid=money(item.paid_minor),
+            charges_open=money(item.charges_open_minor),
+            open_balance=money(item.open_balance_minor),
+            days_past_due=item.days_past_due,
+            aging_bucket=item.bucket,
+        )
+
+
+class CurrencyTotalsOut(BaseModel):
+    """Per currency, integer minor units: open balance by aging bucket, credit, what is due."""
+
+    currency: str
+    buckets: dict[str, int] = Field(examples=[{"current": 0, "1-30": 12000, "31-60": 0}])
+    open_balance_minor: int
+    unapplied_credit_minor: int
+    balance_due_minor: int
+
+    @classmethod
+    def of(cls, totals: CurrencyTotals) -> CurrencyTotalsOut:
+        return cls(
+            currency=totals.currency,
+            buckets=dict(totals.buckets),
+            open_balance_minor=totals.open_balance_minor,
+            unapplied_credit_minor=totals.unapplied_credit_minor,
+            balance_due_minor=totals.balance_due_minor,
+        )
+
+
+class CreditorOut(BaseModel):
+    legal_name: str
+    address: PostalAddress
+    registration_numbers: dict[str, str]
+    bank_accounts: tuple[BankAccount, ...]
+    pay_link: str | None
+    dispute_email: str | None
+    dispute_phone: str | None
+
+    @classmethod
+    def of(cls, d: CreditorDetails) -> CreditorOut:
+        return cls(
+            legal_name=d.legal_name,
+            address=d.address,
+            registration_numbers=d.registration_numbers,
+            bank_accounts=d.bank_accounts,
+            pay_link=d.pay_link,
+            dispute_email=d.dispute_email,
+            dispute_phone=d.dispute_phone,
+        )
+
+
+class StatementDebtorOut(BaseModel):
+    id: str
+    erp_id: str | None
+    name: str
+    postal_address: tuple[str, ...]
+    country: str
+    language: str
+    time_zone: str
+
+
+class StatementOut(BaseModel):
+    as_of: date
+    generated_at: datetime
+    debtor: StatementDebtorOut
+    creditor: CreditorOut | None = Field(description="null until the tenant sets its profile")
+    items: list[StatementItemOut]
+    totals: list[CurrencyTotalsOut]
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, statement: Statement) -> StatementOut:
+        debtor, profile = statement.debtor, statement.debtor.profile
+        return cls(
+            as_of=statement.as_of,
+            generated_at=statement.generated_at,
+            debtor=StatementDebtorOut(
+                id=debtor.id,
+                erp_id=profile.erp_id,
+                name=profile.name,
+                postal_address=statement.postal_address,
+                country=profile.country,
+                language=profile.language,
+                time_zone=profile.time_zone,
+            ),
+            creditor=CreditorOut.of(statement.creditor) if statement.creditor else None,
+            items=[StatementItemOut.of(i) for i in statement.items],
+            totals=[CurrencyTotalsOut.of(t) for t in statement.totals],
+            warnings=[] if statement.creditor else [NO_CREDITOR],
+        )
+
+
+@router.get(
+    "/{debtor_id}/statement",
+    summary="Account statement: open items with aging (JSON, or PDF by Accept)",
+    response_model=StatementOut,
+    responses=RESPONSES,
+)
+async def read_statement(
+    debtor_id: str, request: Request, principal: Reader, uow: UnitOfWorkDep, as_of: AsOf = None
+) -> StatementOut | Response:
+    statement = await _statement(uow, principal, debtor_id, as_of)
+    if PDF in request.headers.get("accept", ""):
+        return await _pdf(statement)
+    return StatementOut.of(statement)
+
+
+@router.get(
+    "/{debtor_id}/statement.pdf",
+    summary="Account statement as a PDF to send",
+    response_class=Response,
+    responses=RESPONSES,
+)
+async def read_statement_pdf(
+    debtor_id: str, principal: Reader, uow: UnitOfWorkDep, as_of: AsOf = None
+) -> Response:
+    return await _pdf(await _statement(uow, principal, debtor_id, as_of))
+
+
+async def _statement(
+    uow: UnitOfWorkDep, principal: Principal, debtor_id: str, as_of: date | None
+) -> Statement:
+    statement = await account_statement(uow, principal.tenant_id, debtor_id, as_of=as_of)
+    if statement is None:
+        raise NotFound(f"debtor {debtor_id} not found")
+    return statement
+
+
+async def _pdf(statement: Statement) -> Response:
+    # Rendering is CPU work: keep it off the event loop.
+    body = await run_in_threadpool(render_statement_pdf, statement)
+    name = f"statement-{statement.debtor.profile.erp_id or statement.debtor.id}-{statement.as_of}"
+    return Response(
+        body,
+        media_type=PDF,
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )

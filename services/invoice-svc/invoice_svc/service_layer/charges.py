@@ -1,0 +1,255 @@
+"""Charges on overdue invoices (``charge.requested``) and quotes of them.
+
+Decisions:
+- Idempotent by ``request_id`` (the charges' unique index), checked under the invoice lock.
+  A request that yields nothing (rule none, not overdue, disputed or settled, already
+  charged) records no row: a copy re-sent later is priced again, and can still apply at
+  most once. Zero rows would clutter every statement to save one query.
+- A late fee is one charge row per request: the fixed part plus the percent of the overdue
+  principal (rounded half up), capped as a whole; the description shows the parts.
+- Interest covers ``interest_charged_to + 1`` (or the day after the due date) up to
+  ``as_of``, capped at the last day fully past in the debtor's time zone. Its amount is
+  ``round(interest from the start to as_of) - round(interest from the start to the day
+  before)``, both on today's open principal, so consecutive charges add up to the one-shot
+  figure (no rounding drift) and no day is charged twice.
+- Compensation is statutory (the interest rule's jurisdiction), once per invoice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from debtflow_shared.catalog.debtor import InterestKind, LateFeeKind, LateFeeRule
+from debtflow_shared.catalog.escalation_commands import ChargeRequested
+from debtflow_shared.catalog.invoice import ChargeKind
+from debtflow_shared.catalog.money import minor_unit_digits
+from debtflow_shared.envelope import new_event_id
+from debtflow_shared.event_consumer import PermanentFailure, ReceivedEvent
+from debtflow_shared.unit_of_work import UnitOfWork
+from invoice_svc.adapters.charge_repository import ChargeRepository
+from invoice_svc.adapters.debtor_repository import DebtorRepository
+from invoice_svc.adapters.invoice_repository import InvoiceRepository
+from invoice_svc.adapters.reference_rate_repository import ReferenceRateRepository
+from invoice_svc.domain.debtor import Debtor
+from invoice_svc.domain.invoice import CHASED, Invoice, LedgerError
+from invoice_svc.domain.late_payment import (
+    CompensationNotApplicable,
+    InterestQuote,
+    LatePaymentError,
+    contractual_interest,
+    fixed_compensation,
+    interest_start,
+    last_accrued_day,
+    statutory_interest,
+)
+from invoice_svc.domain.reference_rates import NoReferenceRate, ReferenceRateTable
+from invoice_svc.service_layer.credit_limit import reassess_credit_limit
+from invoice_svc.service_layer.invoices import InvoiceNotFound, lock_invoice
+
+log = logging.getLogger(__name__)
+
+
+class ChargeNotComputable(LedgerError):
+    """The debtor's policy cannot price this charge (unknown jurisdiction, missing rate...)."""
+
+
+@dataclass(frozen=True)
+class ChargeDue:
+    kind: ChargeKind
+    amount_minor: int
+    description: str
+    period: tuple[date, date] | None = None
+    quote: InterestQuote | None = None  # interest: the days this charge covers
+
+
+@dataclass(frozen=True)
+class NothingDue:
+    reason: str
+
+
+async def on_charge_requested(event: ReceivedEvent[ChargeRequested], uow: UnitOfWork) -> None:
+    """``charge.requested``: apply the charge once per ``request_id``, or nothing if none is due.
+
+    A request that can never be priced (unknown invoice, policy in another currency, no
+    reference rate) is dead-lettered rather than retried.
+    """
+    data, tenant_id = event.payload, event.tenant_id
+    charges = ChargeRepository(uow.session)
+    invoices = InvoiceRepository(uow.session)
+    try:
+        debtor, invoice = await lock_invoice(uow, invoices, tenant_id, data.invoice_id)
+        if await charges.request_seen(tenant_id, data.request_id):
+            return
+        cap = last_accrued_day(uow.clock.now(), ZoneInfo(debtor.profile.time_zone))
+        due = await price_charge(uow, debtor, invoice, ChargeKind(data.kind), min(data.as_of, cap))
+    except LedgerError as error:
+        raise PermanentFailure(f"charge request {data.request_id}: {error}") from error
+    if isinstance(due, NothingDue):
+        log.info("charge request %s: nothing due (%s)", data.request_id, due.reason)
+        return
+    charge = invoice.apply_charge(
+        charge_id=str(new_event_id()),
+        kind=due.kind,
+        amount_minor=due.amount_minor,
+        description=due.description,
+        request_id=data.request_id,
+        period=due.period,
+        now=uow.clock.now(),
+    )
+    await invoices.save(invoice)
+    await charges.add(charge)
+    await reassess_credit_limit(uow, debtor)
+    uow.track(invoice)
+
+
+async def price_charge(
+    uow: UnitOfWork, debtor: Debtor, invoice: Invoice, kind: ChargeKind, as_of: date
+) -> ChargeDue | NothingDue:
+    """What a charge of ``kind`` applied now would add, covering days up to ``as_of``."""
+    if invoice.status not in CHASED:
+        return NothingDue(f"the invoice is {invoice.status.value}")
+    start = interest_start(invoice.terms.due_date)
+    if as_of < start:
+        return NothingDue(f"not overdue on {as_of.isoformat()}")
+    policy = debtor.profile.credit_policy
+    if kind is ChargeKind.LATE_FEE:
+        return late_fee(policy.late_fee, invoice)
+    if kind is ChargeKind.COMPENSATION:
+        charged = await ChargeRepository(uow.session).has_kind(
+            invoice.tenant_id, invoice.id, ChargeKind.COMPENSATION
+        )
+        return (
+            NothingDue("compensation was already charged")
+            if charged
+            else compensation(debtor, invoice)
+        )
+    rates = await ReferenceRateRepository(uow.session).table_for(invoice.tenant_id)
+    return interest(debtor, invoice, as_of, rates)
+
+
+def late_fee(rule: LateFeeRule, invoice: Invoice) -> ChargeDue | NothingDue:
+    for money in (rule.fixed, rule.cap):
+        if money is not None and money.currency != invoice.currency:
+            raise ChargeNotComputable(
+                f"the late-fee rule is in {money.currency}, the invoice in {invoice.currency}"
+            )
+    parts: list[str] = []
+    amount = 0
+    if rule.kind is not LateFeeKind.NONE and rule.fixed is not None:
+        amount += rule.fixed.amount_minor
+        parts.append(_shown(rule.fixed.amount_minor, invoice.currency))
+    if rule.kind is LateFeeKind.PERCENT and rule.percent is not None:
+        principal = invoice.principal_open_minor
+        share = Decimal(principal) * rule.percent / 100
+        amount += int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        parts.append(f"{rule.percent.normalize():f}% of {_shown(principal, invoice.currency)}")
+    if rule.cap is not None and amount > rule.cap.amount_minor:
+        amount = rule.cap.amount_minor
+        parts.append(f"capped at {_shown(amount, invoice.currency)}")
+    if amount <= 0:
+        return NothingDue("the debtor's policy has no late fee")
+    return ChargeDue(ChargeKind.LATE_FEE, amount, "Late fee: " + ", ".join(parts))
+
+
+def compensation(debtor: Debtor, invoice: Invoice) -> ChargeDue | NothingDue:
+    rule = debtor.profile.credit_policy.interest
+    if rule.kind is not InterestKind.STATUTORY or not rule.jurisdiction:
+        return NothingDue("fixed compensation is statutory; the debtor's policy is not")
+    try:
+        owed = fixed_compensation(invoice.principal_open_minor, invoice.currency, rule.jurisdiction)
+    except LatePaymentError as error:
+        raise ChargeNotComputable(str(error)) from error
+    if isinstance(owed, CompensationNotApplicable):
+        return NothingDue(owed.reason)
+    return ChargeDue(
+        ChargeKind.COMPENSATION,
+        owed.amount_minor,
+        f"Fixed compensation for late payment ({owed.law})",
+    )
+
+
+def interest(
+    debtor: Debtor, invoice: Invoice, as_of: date, rates: ReferenceRateTable
+) -> ChargeDue | NothingDue:
+    rule = debtor.profile.credit_policy.interest
+    start = interest_start(invoice.terms.due_date)
+    charged_to = invoice.interest_charged_to
+    first = max(start, charged_to + timedelta(days=1)) if charged_to else start
+    if rule.kind is InterestKind.NONE:
+        return NothingDue("the debtor's policy charges no interest")
+    if as_of < first:
+        return NothingDue(f"interest is charged up to {charged_to}")
+    principal, currency = invoice.principal_open_minor, invoice.currency
+
+    def quote(from_day: date, to_day: date) -> InterestQuote:
+        if rule.kind is InterestKind.STATUTORY:
+            if not rule.jurisdiction:
+                raise ChargeNotComputable("statutory interest needs a jurisdiction")
+            return statutory_interest(
+                principal,
+                currency,
+                rule.jurisdiction,
+                interest_starts=start,
+                from_day=from_day,
+                to_day=to_day,
+                rates=rates,
+            )
+        if rule.annual_rate_percent is None:
+            raise ChargeNotComputable("contractual interest needs an annual rate")
+        return contractual_interest(
+            principal, currency, rule.annual_rate_percent, from_day=from_day, to_day=to_day
+        )
+
+    try:
+        covered = quote(first, as_of)
+        amount = quote(start, as_of).amount_minor
+        if first > start:
+            amount -= quote(start, first - timedelta(days=1)).amount_minor
+    except (LatePaymentError, NoReferenceRate) as error:
+        raise ChargeNotComputable(str(error)) from error
+    if amount <= 0:
+        return NothingDue("no interest accrued")
+    rates_shown = ", ".join(f"{p.annual_rate_percent.normalize():f}%" for p in covered.periods)
+    description = (
+        f"Interest {first.isoformat()} to {as_of.isoformat()} ({covered.days} days) "
+        f"at {rates_shown} a year on {_shown(principal, currency)} ({covered.basis})"
+    )
+    return ChargeDue(ChargeKind.INTEREST, amount, description, (first, as_of), covered)
+
+
+def _shown(amount_minor: int, currency: str) -> str:
+    major = Decimal(amount_minor).scaleb(-minor_unit_digits(currency))
+    return f"{major:.{minor_unit_digits(currency)}f} {currency}"
+
+
+@dataclass(frozen=True)
+class ChargesQuote:
+    invoice: Invoice
+    as_of: date
+    interest: ChargeDue | NothingDue
+    compensation: ChargeDue | NothingDue
+
+
+async def quote_charges(
+    uow: UnitOfWork, tenant_id: str, invoice_id: str, as_of: date
+) -> ChargesQuote:
+    """Interest (the days not charged yet, up to ``as_of``) and compensation, applying nothing.
+
+    Unlike a charge, a quote may look ahead: ``as_of`` is not capped at yesterday.
+    """
+    async with uow:
+        invoice = await InvoiceRepository(uow.session).get(tenant_id, invoice_id)
+        if invoice is None:
+            raise InvoiceNotFound(f"invoice {invoice_id} not found")
+        debtor = await DebtorRepository(uow.session).get(tenant_id, invoice.debtor_id)
+        assert debtor is not None  # an invoice's debtor is never deleted
+        return ChargesQuote(
+            invoice,
+            as_of,
+            await price_charge(uow, debtor, invoice, ChargeKind.INTEREST, as_of),
+            await price_charge(uow, debtor, invoice, ChargeKind.COMPENSATION, as_of),
+        )

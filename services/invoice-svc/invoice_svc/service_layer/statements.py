@@ -1,0 +1,72 @@
+"""A debtor's account statement: every open item, aged, with totals and the creditor's details.
+
+Items are the invoices still collected (open, partially paid, disputed) with today's
+balances; ``as_of`` only moves the date they are aged at (it does not rebuild past
+balances). Days past due count in the debtor's own time zone, like the overdue sweeper.
+Aging buckets are the product's: current, 1-30, 31-60, 61-90, 90+ days past due.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from debtflow_shared.unit_of_work import UnitOfWork
+from invoice_svc.adapters.creditor_profile_repository import CreditorProfileRepository
+from invoice_svc.adapters.debtor_repository import DebtorRepository
+from invoice_svc.adapters.invoice_repository import InvoiceFilter, InvoiceRepository
+from invoice_svc.adapters.payment_repository import PaymentRepository
+from invoice_svc.domain.due_dates import local_today
+from invoice_svc.domain.invoice import COLLECTIBLE, Invoice
+from invoice_svc.domain.statement import Statement, statement_item, statement_totals
+
+_PAGE = 500
+
+
+async def account_statement(
+    uow: UnitOfWork, tenant_id: str, debtor_id: str, *, as_of: date | None = None
+) -> Statement | None:
+    """The debtor's statement, or None when the tenant has no such debtor."""
+    async with uow:
+        debtor = await DebtorRepository(uow.session).get(tenant_id, debtor_id)
+        if debtor is None:
+            return None
+        now = uow.clock.now()
+        day = as_of or local_today(now, debtor.profile.time_zone)
+        invoices = await _collectible(InvoiceRepository(uow.session), tenant_id, debtor_id, now)
+        credit = await PaymentRepository(uow.session).all_account_credit(tenant_id, debtor_id)
+        profile = await CreditorProfileRepository(uow.session).get(tenant_id)
+    items = tuple(statement_item(i, day) for i in sorted(invoices, key=_by_due_date))
+    return Statement(
+        debtor=debtor,
+        creditor=profile.details if profile else None,
+        as_of=day,
+        generated_at=now,
+        items=items,
+        totals=statement_totals(items, credit),
+    )
+
+
+async def _collectible(
+    repository: InvoiceRepository, tenant_id: str, debtor_id: str, now: datetime
+) -> list[Invoice]:
+    # The repository's search reads without locking (a statement must not block writers).
+    found: list[Invoice] = []
+    for status in sorted(COLLECTIBLE):
+        after: tuple[date, str] | None = None
+        while True:
+            page = await repository.search(
+                tenant_id,
+                InvoiceFilter(status=status, debtor_id=debtor_id),
+                now=now,
+                after=after,
+                limit=_PAGE,
+            )
+            found += page
+            if len(page) < _PAGE:
+                break
+            after = (page[-1].terms.due_date, page[-1].id)
+    return found
+
+
+def _by_due_date(invoice: Invoice) -> tuple[date, date, str]:
+    return invoice.terms.due_date, invoice.terms.issue_date, invoice.terms.number

@@ -1,0 +1,71 @@
+"""credit_hold.requested / credit_release.requested: one announcement per change."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from invoice_svc.adapters.credit_state_repository import CreditStateRepository
+from tests.invoice_svc.escalation_world import command, ledger_with_commands
+from tests.invoice_svc.ledger_world import Ledger
+from tests.support.harness import Backend, eventually
+
+
+@pytest.fixture
+async def ledger(backend: Backend) -> AsyncIterator[Ledger]:
+    async with ledger_with_commands(backend) as world:
+        yield world
+
+
+def hold(debtor: str, request_id: str) -> dict[str, str]:
+    return {"request_id": request_id, "debtor_id": debtor, "reason": "45 days overdue"}
+
+
+async def test_credit_hold_requested_twice_announces_one_hold(
+    ledger: Ledger, backend: Backend
+) -> None:
+    async with backend.probe("debtor.credit_hold") as seen:
+        debtor, other = await ledger.debtor("C-1"), await ledger.debtor("C-2")
+        await backend.raw_publish(
+            [
+                command("credit_hold.requested", hold(debtor, "h1"), debtor),
+                command("credit_hold.requested", hold(debtor, "h1"), debtor),
+                # Keyed like the two above, so handled after them: a marker.
+                command("credit_hold.requested", hold(other, "marker"), debtor),
+            ]
+        )
+        await eventually(lambda: len(seen.messages) == 2)
+    assert [(e.data["debtor_id"], e.data["request_id"]) for e in seen.envelopes()] == [
+        (debtor, "h1"),
+        (other, "marker"),
+    ]
+    assert seen.envelopes()[0].data["reason"] == "requested"
+
+
+async def test_release_requested_after_a_requested_hold_announces_the_release(
+    ledger: Ledger, backend: Backend
+) -> None:
+    async with backend.probe("debtor.credit_released") as seen:
+        debtor = await ledger.debtor()
+        await backend.raw_publish([command("credit_hold.requested", hold(debtor, "h1"), debtor)])
+        await eventually(lambda: _held_on_request(ledger, debtor))
+        await backend.raw_publish([command("credit_release.requested", hold(debtor, "r1"), debtor)])
+        await eventually(lambda: len(seen.messages) == 1)
+    assert seen.envelopes()[0].data["request_id"] == "r1"
+
+
+async def _held_on_request(ledger: Ledger, debtor: str) -> bool:
+    async with ledger.runtime.uow() as uow:
+        state = await CreditStateRepository(uow.session).get(ledger.tenant, debtor)
+    return state.held_on_request
+
+
+async def test_requested_hold_is_recorded_on_the_debtor(ledger: Ledger, backend: Backend) -> None:
+    async with backend.probe("debtor.credit_hold") as seen:
+        debtor = await ledger.debtor()
+        await backend.raw_publish([command("credit_hold.requested", hold(debtor, "h1"), debtor)])
+        await eventually(lambda: len(seen.messages) == 1)
+    async with ledger.runtime.uow() as uow:
+        state = await CreditStateRepository(uow.session).get(ledger.tenant, debtor)
+    assert (state.on_hold, state.held_on_request, state.held_for_limit) == (True, True, False)

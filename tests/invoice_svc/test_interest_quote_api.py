@@ -1,0 +1,76 @@
+"""/v1/invoices/{id}/interest-quote: what a charge would apply, applying nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.invoice_svc.escalation_world import command, ledger_with_commands
+from tests.invoice_svc.ledger_world import Ledger, money
+from tests.support.harness import Backend, eventually
+
+STATUTORY_GB = {"interest": {"kind": "statutory", "jurisdiction": "GB"}}
+OVERDUE = {"due": "2025-12-31", "issued": "2025-12-01"}
+
+
+@pytest.fixture
+async def ledger(backend: Backend) -> AsyncIterator[Ledger]:
+    async with ledger_with_commands(backend) as world:
+        yield world
+
+
+async def test_quote_shows_interest_periods_and_compensation_without_applying_them(
+    ledger: Ledger,
+) -> None:
+    invoice = await ledger.invoice(
+        await ledger.debtor(credit_policy=STATUTORY_GB), 100_000, **OVERDUE
+    )
+    quote = await ledger.get(f"/v1/invoices/{invoice['id']}/interest-quote", as_of="2026-01-31")
+    assert quote.status_code == 200, quote.text
+    body = quote.json()
+    # 1,000.00 x (3.75 % base on 31 Dec 2025 + 8 points) x 31 days / 365 = 9.9794...
+    assert body["interest"]["amount"] == money(998)
+    [period] = body["interest"]["periods"]
+    assert (period["from"], period["to"], period["days"]) == ("2026-01-01", "2026-01-31", 31)
+    assert period["annual_rate_percent"] == "11.75"
+    assert body["compensation"]["amount"] == money(7_000)
+    after = await ledger.read(f"/v1/invoices/{invoice['id']}")
+    assert after["charges_open"] == money(0)
+
+
+async def test_quote_matches_what_a_charge_then_applies(ledger: Ledger, backend: Backend) -> None:
+    debtor = await ledger.debtor(credit_policy=STATUTORY_GB)
+    invoice = await ledger.invoice(debtor, 1_234_567, **OVERDUE)
+    path = f"/v1/invoices/{invoice['id']}/interest-quote"
+    quoted = (await ledger.get(path, as_of="2026-02-10")).json()["interest"]
+    request = {
+        "request_id": "r1",
+        "invoice_id": invoice["id"],
+        "kind": "interest",
+        "as_of": "2026-02-10",
+    }
+    async with backend.probe("invoice.charge_applied") as seen:
+        await backend.raw_publish([command("charge.requested", request, debtor)])
+        await eventually(lambda: len(seen.messages) == 1)
+    applied = seen.envelopes()[0].data
+    assert applied["amount"] == quoted["amount"]
+    assert (applied["period_from"], applied["period_to"]) == (
+        quoted["period_from"],
+        quoted["period_to"],
+    )
+    assert applied["description"] == quoted["description"]
+    after = (await ledger.get(path, as_of="2026-02-10")).json()
+    assert after["interest"]["due"] is False
+    assert after["interest_charged_to"] == "2026-02-10"
+
+
+async def test_quote_of_another_tenants_invoice_is_not_found(
+    ledger: Ledger, backend: Backend
+) -> None:
+    invoice = await ledger.invoice(
+        await ledger.debtor(credit_policy=STATUTORY_GB), 100_000, **OVERDUE
+    )
+    other = ledger.as_tenant(backend, "tenant-b")
+    response = await other.get(f"/v1/invoices/{invoice['id']}/interest-quote", as_of="2026-01-31")
+    assert response.status_code == 404
