@@ -40,11 +40,19 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @dataclass
 class Recorder:
-    """What a probe subscription saw, in arrival order."""
+    """What a probe subscription saw, in arrival order, each distinct message once.
+
+    Delivery is at least once: a relay that lost its lease under load may publish a row
+    again. Consumers drop such copies through their inbox; the probe drops them here.
+    """
 
     messages: list[InboundMessage] = field(default_factory=list)
+    _seen: set[tuple[str, bytes]] = field(default_factory=set)
 
     async def __call__(self, message: InboundMessage) -> None:
+        if (message.topic, message.value) in self._seen:
+            return
+        self._seen.add((message.topic, message.value))
         self.messages.append(message)
 
     def envelopes(self) -> list[Envelope]:
@@ -89,7 +97,7 @@ class Backend:
         values: dict[str, Any] = {
             "platform": self.platform(),
             "relay_poll_seconds": 0.5,
-            "relay_lease_seconds": 3.0,
+            "relay_lease_seconds": 10.0,
             "consumer_backoff_seconds": 0.01,
             "consumer_backoff_max_seconds": 0.05,
             "consumer_max_attempts": 3,
