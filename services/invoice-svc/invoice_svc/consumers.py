@@ -58,6 +58,8 @@ def waiting_for_invoice(erp_id: str) -> str:
 
 async def on_erp_debtor(event: ReceivedEvent[ErpDebtor], uow: UnitOfWork) -> None:
     data = event.payload
+    # Guard first, then write the debtor: the same lock order as the messages waiting for it.
+    await ParkingLot(uow.session).guard(event.tenant_id, waiting_for_debtor(data.erp_id))
     await upsert_debtor_in(
         uow,
         event.tenant_id,
@@ -79,6 +81,8 @@ async def on_erp_debtor(event: ReceivedEvent[ErpDebtor], uow: UnitOfWork) -> Non
 
 async def on_erp_invoice(event: ReceivedEvent[ErpInvoice], uow: UnitOfWork) -> None:
     data, tenant_id = event.payload, event.tenant_id
+    await ParkingLot(uow.session).guard(tenant_id, waiting_for_debtor(data.debtor_erp_id))
+    await ParkingLot(uow.session).guard(tenant_id, waiting_for_invoice(data.erp_id))
     debtor = await DebtorRepository(uow.session).get_by_erp_id(tenant_id, data.debtor_erp_id)
     if debtor is None:
         await park_until(event, uow, waiting_for_debtor(data.debtor_erp_id))
@@ -119,6 +123,8 @@ async def _cancel_erp_invoice(uow: UnitOfWork, tenant_id: str, erp_id: str) -> N
 
 async def on_erp_payment(event: ReceivedEvent[ErpPayment], uow: UnitOfWork) -> None:
     data, tenant_id = event.payload, event.tenant_id
+    lot = ParkingLot(uow.session)
+    await lot.guard(tenant_id, waiting_for_debtor(data.debtor_erp_id))
     debtor = await DebtorRepository(uow.session).get_by_erp_id(tenant_id, data.debtor_erp_id)
     if debtor is None:
         await park_until(event, uow, waiting_for_debtor(data.debtor_erp_id))
@@ -126,6 +132,7 @@ async def on_erp_payment(event: ReceivedEvent[ErpPayment], uow: UnitOfWork) -> N
     invoice_ids: list[str] = []
     invoices = InvoiceRepository(uow.session)
     for erp_id in data.invoice_erp_ids:
+        await lot.guard(tenant_id, waiting_for_invoice(erp_id))
         invoice = await invoices.get_by_erp_id(tenant_id, erp_id)
         if invoice is None:
             # Parked on the first missing one; when it arrives we look again for the rest.
@@ -168,6 +175,7 @@ async def apply_parked(uow: UnitOfWork, tenant_id: str, waiting_for: str) -> Non
     (the parked-expiry task dead-letters it), so it never sinks the message that released it.
     """
     lot = ParkingLot(uow.session)
+    await lot.guard(tenant_id, waiting_for)
     for parked in await lot.release(tenant_id, waiting_for):
         handler = HANDLERS[parked.envelope.type]
         payload = CATALOG.parse(parked.envelope)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.envelope import Envelope
@@ -33,6 +33,21 @@ def waiting_for_debtor(erp_id: str) -> str:
 class ParkingLot:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def guard(self, tenant_id: str, waiting_for: str) -> None:
+        """Serialise "is it there yet? else park" against "it arrived: release" for one key.
+
+        Without it, a message could look for its debtor while the debtor's transaction is
+        still uncommitted, and park after that transaction looked for parked messages: it
+        would wait until expiry for a debtor that exists. A transaction-scoped advisory lock
+        on PostgreSQL; SQLite runs one writer at a time, which serialises them already.
+        Take it before looking for (or writing) the prerequisite.
+        """
+        if self._session.get_bind().dialect.name == "postgresql":
+            await self._session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"parking:{tenant_id}:{waiting_for}"},
+            )
 
     async def park(
         self, envelope: Envelope, waiting_for: str, now: datetime, expires_at: datetime
