@@ -149,8 +149,9 @@ class ServiceRuntime:
             task.cancel()
         for task in self._tasks:
             try:
-                await task
-            except asyncio.CancelledError:
+                # Bounded: a task stuck in a cleanup step must not hang the whole shutdown.
+                await asyncio.wait_for(task, timeout=30)
+            except (asyncio.CancelledError, TimeoutError):
                 pass
             except Exception:
                 log.exception("background task had failed", task=task.get_name())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,8 @@ class KafkaOptions:
     heartbeat_interval_ms: int = 1_000
     max_poll_records: int = 200
     retry_backoff_seconds: float = 1.0
+    # No broker call may hang start-up or shutdown forever.
+    operation_timeout_seconds: float = 30.0
 
 
 @dataclass
@@ -92,7 +94,7 @@ class KafkaBus:
             acks="all",
             linger_ms=5,
         )
-        await self._producer.start()
+        await asyncio.wait_for(self._producer.start(), self._options.operation_timeout_seconds)
         for subscription in self._subscriptions:
             await self._start_consumer(subscription)
 
@@ -108,11 +110,17 @@ class KafkaBus:
                     await subscription.task
             subscription.task = None
             if subscription.consumer is not None:
-                await subscription.consumer.stop()
+                await self._bounded("consumer stop", subscription.consumer.stop())
                 subscription.consumer = None
         if self._producer is not None:
-            await self._producer.stop()
+            await self._bounded("producer stop", self._producer.stop())
             self._producer = None
+
+    async def _bounded(self, what: str, operation: Awaitable[None]) -> None:
+        try:
+            await asyncio.wait_for(operation, self._options.operation_timeout_seconds)
+        except Exception:
+            log.exception("kafka shutdown step failed; going on", step=what)
 
     async def is_ready(self) -> bool:
         if self._producer is None:
@@ -129,7 +137,7 @@ class KafkaBus:
             bootstrap_servers=self._options.bootstrap_servers,
             client_id=f"{self._options.client_id}-admin",
         )
-        await admin.start()
+        await asyncio.wait_for(admin.start(), self._options.operation_timeout_seconds)
         try:
             existing = set(await admin.list_topics())
             missing = [
@@ -139,7 +147,9 @@ class KafkaBus:
             ]
             if missing:
                 with contextlib.suppress(TopicAlreadyExistsError):
-                    await admin.create_topics(missing)
+                    await asyncio.wait_for(
+                        admin.create_topics(missing), self._options.operation_timeout_seconds
+                    )
         finally:
             await admin.close()
 
@@ -176,7 +186,7 @@ class KafkaBus:
             [self.physical(t) for t in subscription.topics],
             listener=_DrainOnRevoke(subscription),
         )
-        await consumer.start()
+        await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
         subscription.consumer = consumer
         subscription.task = asyncio.create_task(
             self._consume(subscription), name=f"kafka-consume-{subscription.group}"
