@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -115,6 +114,3 @@ def create_platform_tables() -> None:
 def drop_platform_tables() -> None:
     for table in ("inbox", "outbox_relay", "outbox_lease", "outbox"):
         op.drop_table(table)
-
-
-MigrationStep = Callable[[], None]

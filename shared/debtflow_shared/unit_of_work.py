@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -113,6 +112,3 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._pending = []
-
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -6,10 +6,10 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import BaseModel, Field, model_validator
 
 from debtflow_shared.clock import ControlledClock, TimeTravelBackwards
@@ -48,9 +48,6 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
 def get_runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
-
-
-RuntimeDep = Annotated["ServiceRuntime", Depends(get_runtime)]
 
 
 def _install_request_context(app: FastAPI, runtime: ServiceRuntime) -> None:
