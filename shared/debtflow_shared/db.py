@@ -6,11 +6,13 @@ types here store UTC timestamps and exact decimals in forms that round-trip on b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, Numeric, String, event
+from sqlalchemy import DateTime, Dialect, MetaData, Numeric, String, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -88,6 +90,18 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(str(value))
+
+
+def insert_unless_present(
+    table: Table, dialect: str, values: Any, *, on: Sequence[str] | None = None
+) -> postgresql.Insert | sqlite.Insert:
+    """``INSERT … ON CONFLICT DO NOTHING`` on either backend (``on``: the unique columns).
+
+    Add ``.returning(column)`` to learn whether the row went in: a conflicting row is not an
+    error, so the transaction stays usable without a savepoint.
+    """
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).values(values).on_conflict_do_nothing(index_elements=on)
 
 
 def is_sqlite(url: str) -> bool:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.db import insert_unless_present
 from debtflow_shared.envelope import Envelope
 from debtflow_shared.platform_tables import PlatformTables
 
@@ -26,12 +25,9 @@ async def claim(
         "topic": envelope.type,
         "processed_at": now,
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(tables.inbox)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-        .returning(tables.inbox.c.event_id)
-    )
+    dialect = session.get_bind().dialect.name
+    statement = insert_unless_present(
+        tables.inbox, dialect, values, on=["consumer", "event_id"]
+    ).returning(tables.inbox.c.event_id)
     result = await session.execute(statement)
     return result.first() is not None

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from debtflow_shared.bus.base import MessageBus, OutboundMessage
+from debtflow_shared.db import insert_unless_present
 from debtflow_shared.logging import get_logger
 from debtflow_shared.metrics import ServiceMetrics
 from debtflow_shared.outbox_wakeup import Wakeup
@@ -177,11 +178,9 @@ class OutboxRelay:
     async def _ensure_lease_rows(self) -> None:
         lease = self._tables.outbox_lease
         async with self._engine.begin() as connection:
-            insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            rows = [{"partition_no": p} for p in range(self._options.partitions)]
             await connection.execute(
-                insert(lease)
-                .values([{"partition_no": p} for p in range(self._options.partitions)])
-                .on_conflict_do_nothing(index_elements=["partition_no"])
+                insert_unless_present(lease, connection.dialect.name, rows, on=["partition_no"])
             )
 
     async def _rebalance(self) -> bool:

@@ -68,3 +68,23 @@ async def test_requested_hold_is_recorded_on_the_debtor(ledger: Ledger, backend:
     async with ledger.runtime.uow() as uow:
         state = await CreditStateRepository(uow.session).get(ledger.tenant, debtor)
     assert (state.on_hold, state.held_on_request, state.held_for_limit) == (True, True, False)
+
+
+async def test_an_old_hold_request_resent_after_its_release_does_not_hold_again(
+    ledger: Ledger, backend: Backend
+) -> None:
+    async with backend.probe("debtor.credit_hold") as holds:
+        debtor = await ledger.debtor()
+        await backend.raw_publish([command("credit_hold.requested", hold(debtor, "h1"), debtor)])
+        await eventually(lambda: len(holds.messages) == 1)
+        await backend.raw_publish([command("credit_release.requested", hold(debtor, "r1"), debtor)])
+        await eventually(lambda: _released(ledger, debtor))
+        # A new event id carrying the same request: the request acted already.
+        await backend.raw_publish([command("credit_hold.requested", hold(debtor, "h1"), debtor)])
+        await backend.raw_publish([command("credit_hold.requested", hold(debtor, "h2"), debtor)])
+        await eventually(lambda: len(holds.messages) == 2)
+    assert [e.data["request_id"] for e in holds.envelopes()] == ["h1", "h2"]
+
+
+async def _released(ledger: Ledger, debtor: str) -> bool:
+    return not await _held_on_request(ledger, debtor)

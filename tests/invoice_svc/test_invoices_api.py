@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from invoice_svc.service_layer.overdue_sweeper import sweep_once
 from tests.invoice_svc.ledger_world import Ledger, money, running_ledger
 from tests.support.harness import Backend, eventually
 
@@ -76,6 +77,25 @@ async def test_erp_amendment_moves_the_open_principal_by_the_same_delta(
     assert amended.json()["principal_open"] == money(8_000)
     assert amended.json()["version"] == 3
     assert seen.envelopes()[0].data["changed"] == ["amount_minor"]
+
+
+async def test_amendment_raising_a_paid_overdue_invoice_announces_it_overdue_again(
+    ledger: Ledger, backend: Backend
+) -> None:
+    async with backend.probe("invoice.overdue") as seen:
+        debtor = await ledger.debtor()
+        invoice = await ledger.invoice(
+            debtor, 10_000, due="2026-02-20", issued="2026-02-01", erp_id="INV-1", number="A"
+        )
+        await sweep_once(ledger.runtime)
+        await eventually(lambda: len(seen.messages) == 1)
+        await ledger.pay(debtor, 10_000)
+        amended = await ledger.invoice_upsert(debtor, invoice, amount_minor=12_000)
+        assert amended.json()["status"] == "partially_paid"
+        await sweep_once(ledger.runtime)
+        await eventually(lambda: len(seen.messages) == 2)
+    versions = [e.data["invoice"]["version"] for e in seen.envelopes()]
+    assert versions == [1, 3]
 
 
 async def test_amending_the_amount_below_what_was_paid_is_rejected(ledger: Ledger) -> None:

@@ -14,6 +14,7 @@ from invoice_svc.api import (
     debtors,
     disputes,
     invoices,
+    ledger_settings,
     payments,
     reference_rates,
     statements,
@@ -39,6 +40,7 @@ DEFINITION = ServiceDefinition(
         batches.router,
         disputes.router,
         charges.router,
+        ledger_settings.router,
     ],
     idempotency_table=idempotency_keys,
     handlers=consumers.handlers,
@@ -51,6 +53,7 @@ DEFINITION = ServiceDefinition(
         ("batches", "Up to 10,000 debtors, invoices or payments per request, a result per row"),
         ("disputes", "Disagreements about invoices: collection pauses until resolved"),
         ("statements", "Account statements: open items with aging, as JSON or PDF"),
+        ("ledger settings", "The tenant's ledger rules: principal or charges first"),
     ],
     background=[run_overdue_sweeper, run_parked_expiry],
 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoice_svc.adapters.tables import debtor_credit_state
+from debtflow_shared.db import insert_unless_present
+from invoice_svc.adapters.tables import credit_requests, debtor_credit_state
 from invoice_svc.domain.credit_limit import CreditState
 
 
@@ -62,3 +65,21 @@ class CreditStateRepository:
                 )
             )
             self._stored.add(key)
+
+    async def remember_request(
+        self, tenant_id: str, request_id: str, *, debtor_id: str, kind: str, now: datetime
+    ) -> bool:
+        """Note a hold/release request as acted on; False if it already was."""
+        row = {
+            "tenant_id": tenant_id,
+            "request_id": request_id,
+            "debtor_id": debtor_id,
+            "kind": kind,
+            "received_at": now,
+        }
+        dialect = self._session.get_bind().dialect.name
+        statement = insert_unless_present(
+            credit_requests, dialect, row, on=["tenant_id", "request_id"]
+        )
+        inserted = await self._session.execute(statement.returning(credit_requests.c.request_id))
+        return inserted.first() is not None

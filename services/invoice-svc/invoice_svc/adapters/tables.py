@@ -203,6 +203,28 @@ creditor_profiles = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# The tenant's ledger rules (absent row: the defaults).
+ledger_settings = Table(
+    "ledger_settings",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("allocation_order", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Credit hold/release requests already acted on: a request re-sent later acts once.
+credit_requests = Table(
+    "credit_requests",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("request_id", String(100), nullable=False),
+    Column("debtor_id", String(36), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "request_id"),
+)
+
 # Tenant additions and corrections to the shipped reference-rate history.
 reference_rates = Table(
     "reference_rates",

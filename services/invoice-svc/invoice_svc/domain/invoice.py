@@ -255,11 +255,14 @@ class Invoice:
             )
         self.principal_open_minor += delta
         self.terms = terms
-        if self.status is InvoiceStatus.PAID:
+        was_paid = self.status is InvoiceStatus.PAID
+        if was_paid:
             self.status = InvoiceStatus.OPEN  # _settle decides again from the balances
         if "due_date" in changed:
             self._reschedule(time_zone, now)
         self._settle(now)
+        if was_paid:
+            self._owed_again(now)
         self._bump(now)
         self._record(InvoiceUpdated(invoice=self.state(), changed=changed))
         if self.status is InvoiceStatus.PAID and delta:
@@ -515,9 +518,8 @@ class Invoice:
         if self.status in {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OPEN}:
             self.status = InvoiceStatus.OPEN  # _settle refines it to partially_paid
         self._settle(now)
-        if was_paid and now >= self.overdue_at:
-            # Overdue again: the sweeper announces the new overdue transition.
-            self.overdue_announced = False
+        if was_paid:
+            self._owed_again(now)
         self._bump(now)
 
     def pull_events(self) -> list[tuple[EventPayload, str, str]]:
@@ -536,6 +538,12 @@ class Invoice:
             self.overdue_announced = False
         if self.due_soon_at > now:
             self.due_soon_announced = False
+
+    def _owed_again(self, now: datetime) -> None:
+        """A paid invoice owes money again: if it is past due, the sweeper announces a new
+        overdue transition (escalation closed its case when it was paid)."""
+        if self.status is not InvoiceStatus.PAID and now >= self.overdue_at:
+            self.overdue_announced = False
 
     def _settle(self, now: datetime) -> None:
         if self.status not in COLLECTIBLE:

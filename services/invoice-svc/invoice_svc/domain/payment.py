@@ -5,7 +5,8 @@ Allocation rules (documented in one place):
 * To the invoices the payment names, in the order named; otherwise to the debtor's open
   invoices in the payment's currency, oldest due date first, then oldest issue date, then
   invoice id (a stable tie-break). Disputed invoices are only paid when named.
-* Within an invoice, principal before charges (``charges_first`` flips it).
+* Within an invoice, principal before charges unless the tenant's ledger settings say
+  charges first (``domain/ledger_settings.py``).
 * Whatever is left is unapplied credit on the account, in the payment's currency, and is
   spent on the debtor's next invoices in that currency *when they are issued*
   (:meth:`Payment.spend_credit`), oldest payment first.

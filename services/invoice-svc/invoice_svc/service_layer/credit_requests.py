@@ -1,9 +1,8 @@
 """Credit hold and release on request (``credit_hold.requested`` / ``credit_release.requested``).
 
-Idempotent by state: a hold requested while one is already requested changes nothing and
-announces nothing, so a re-sent request (same ``request_id``, new event id) emits no second
-event. ``debtor_credit_state`` keeps no request ids, so an old request re-sent after a
-later release would act again; escalation-svc sends each request once per decision.
+Idempotent by request: each ``request_id`` acts once (``credit_requests`` remembers them),
+so a request re-sent with a new event id, even after a later release, changes nothing. A
+hold requested while one is already in force is remembered and changes nothing either.
 """
 
 from __future__ import annotations
@@ -43,9 +42,14 @@ async def _change(
     except UnknownDebtor as error:
         raise PermanentFailure(f"credit request {request_id}: {error}") from error
     states = CreditStateRepository(uow.session)
+    now = uow.clock.now()
+    kind = "hold" if hold else "release"
+    if not await states.remember_request(
+        tenant_id, request_id, debtor_id=debtor_id, kind=kind, now=now
+    ):
+        return
     state = await states.get(tenant_id, debtor_id)
     balance = await _open_balance(uow, debtor)
-    now = uow.clock.now()
     if hold:
         changed = state.hold_on_request(
             request_id, balance, debtor.profile.credit_policy.credit_limit, now

@@ -13,6 +13,7 @@ from invoice_svc.domain.invoice import Invoice, LedgerError
 from invoice_svc.domain.payment import Payment, PaymentDetails
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
 from invoice_svc.service_layer.invoices import ErpIdConflict, lock_debtor_for_writing
+from invoice_svc.service_layer.ledger_settings import ledger_rules
 
 
 class PaymentNotFound(LedgerError):
@@ -70,6 +71,7 @@ async def record_payment_in(
         open_invoices=candidates,
         account_currency=debtor.profile.currency,
         now=uow.clock.now(),
+        charges_first=(await ledger_rules(uow, tenant_id)).charges_first,
     )
     for invoice in named if named is not None else candidates:
         await invoices.save(invoice)

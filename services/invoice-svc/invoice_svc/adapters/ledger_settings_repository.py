@@ -1,0 +1,55 @@
+"""Loading and saving the tenant's ledger rules (``ledger_settings``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from debtflow_shared.db import insert_unless_present
+from invoice_svc.adapters.tables import ledger_settings
+from invoice_svc.domain.ledger_settings import AllocationOrder, LedgerRules, LedgerSettings
+
+
+class StaleLedgerSettings(Exception):
+    """Another request changed the settings between this request's read and write."""
+
+
+class LedgerSettingsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, tenant_id: str) -> LedgerSettings:
+        t = ledger_settings.c
+        row = (
+            (await self._session.execute(select(ledger_settings).where(t.tenant_id == tenant_id)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return LedgerSettings(tenant_id)
+        rules = LedgerRules(allocation_order=AllocationOrder(row["allocation_order"]))
+        return LedgerSettings(tenant_id, rules, row["version"], row["updated_at"])
+
+    async def save(self, settings: LedgerSettings) -> None:
+        values = {
+            "allocation_order": settings.rules.allocation_order.value,
+            "version": settings.version,
+            "updated_at": settings.updated_at,
+        }
+        t = ledger_settings.c
+        if settings.version == 1:
+            dialect = self._session.get_bind().dialect.name
+            row = {"tenant_id": settings.tenant_id, **values}
+            statement = insert_unless_present(ledger_settings, dialect, row, on=["tenant_id"])
+            stored = (await self._session.execute(statement.returning(t.tenant_id))).first()
+        else:
+            stored = (
+                await self._session.execute(
+                    update(ledger_settings)
+                    .where(t.tenant_id == settings.tenant_id, t.version == settings.version - 1)
+                    .values(**values)
+                    .returning(t.tenant_id)
+                )
+            ).first()
+        if stored is None:
+            raise StaleLedgerSettings("the ledger settings were changed by another request; retry")
