@@ -205,3 +205,43 @@ async def test_a_disputed_invoice_is_not_charged(ledger: Ledger, backend: Backen
         )
     assert await charges_of(ledger, invoice) == []
     assert seen.envelopes()[0].data["invoice"]["invoice_id"] == marker["id"]
+
+
+async def test_charges_list_shows_each_charge_with_its_period_oldest_first(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(
+        credit_policy=STATUTORY_GB | {"late_fee": {"kind": "fixed", "fixed": money(2_500)}}
+    )
+    invoice = await ledger.invoice(debtor, 100_000, **OVERDUE)
+    async with backend.probe("invoice.charge_applied") as seen:
+        await charge(
+            backend,
+            seen,
+            debtor,
+            [
+                request(invoice, "late_fee", "2026-02-01", "f1"),
+                request(invoice, "interest", "2026-01-31", "i1"),
+            ],
+            applied=2,
+        )
+    listed = (await ledger.read(f"/v1/invoices/{invoice['id']}/charges"))["items"]
+    assert [(c["kind"], c["request_id"]) for c in listed] == [
+        ("late_fee", "f1"),
+        ("interest", "i1"),
+    ]
+    assert listed[0]["amount"] == money(2_500)
+    assert (listed[1]["period_from"], listed[1]["period_to"]) == ("2026-01-01", "2026-01-31")
+    total = sum(c["amount"]["amount_minor"] for c in listed)
+    assert (await ledger.read(f"/v1/invoices/{invoice['id']}"))["charges_open"] == money(total)
+
+
+async def test_another_tenants_invoice_charges_are_not_found(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor()
+    invoice = await ledger.invoice(debtor, 100_000, **OVERDUE)
+    other = ledger.as_tenant(backend, "tenant-b")
+    response = await other.get(f"/v1/invoices/{invoice['id']}/charges")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -1,9 +1,8 @@
-"""Request and response bodies for disputes and interest quotes."""
+"""Request and response bodies for disputes."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,7 +10,6 @@ from debtflow_shared.catalog.invoice import DisputeOutcome
 from debtflow_shared.catalog.money import Money
 from invoice_svc.api.invoice_schemas import PositiveMoney
 from invoice_svc.domain.invoice import Dispute
-from invoice_svc.service_layer.charges import ChargeDue, ChargesQuote, NothingDue
 from invoice_svc.service_layer.disputes import OpenDispute
 
 
@@ -88,65 +86,3 @@ class DisputeOut(BaseModel):
 
 class DisputeList(BaseModel):
     items: list[DisputeOut]
-
-
-class InterestPeriodOut(BaseModel):
-    from_day: date = Field(serialization_alias="from")
-    to_day: date = Field(serialization_alias="to")
-    days: int
-    annual_rate_percent: Decimal
-    amount_minor_exact: Decimal = Field(description="before the one rounding of the total")
-
-
-class ChargeQuoteOut(BaseModel):
-    due: bool
-    amount: Money | None = Field(description="what a charge would add (rounded half up once)")
-    period_from: date | None = None
-    period_to: date | None = None
-    description: str | None = Field(default=None, description="as a statement would show it")
-    reason: str | None = Field(default=None, description="why nothing is due")
-    periods: list[InterestPeriodOut] = []
-
-    @classmethod
-    def of(cls, priced: ChargeDue | NothingDue, currency: str) -> ChargeQuoteOut:
-        if isinstance(priced, NothingDue):
-            return cls(due=False, amount=None, reason=priced.reason)
-        periods = priced.quote.periods if priced.quote else ()
-        return cls(
-            due=True,
-            amount=Money(amount_minor=priced.amount_minor, currency=currency),
-            period_from=priced.period[0] if priced.period else None,
-            period_to=priced.period[1] if priced.period else None,
-            description=priced.description,
-            periods=[
-                InterestPeriodOut(
-                    from_day=p.first_day,
-                    to_day=p.last_day,
-                    days=p.days,
-                    annual_rate_percent=p.annual_rate_percent,
-                    amount_minor_exact=p.amount_minor_unrounded,
-                )
-                for p in periods
-            ],
-        )
-
-
-class InterestQuoteOut(BaseModel):
-    invoice_id: str
-    as_of: date
-    principal_open: Money
-    interest_charged_to: date | None = Field(description="the last day already charged")
-    interest: ChargeQuoteOut = Field(description="the days not yet charged, up to as_of")
-    compensation: ChargeQuoteOut
-
-    @classmethod
-    def of(cls, quote: ChargesQuote) -> InterestQuoteOut:
-        invoice = quote.invoice
-        return cls(
-            invoice_id=invoice.id,
-            as_of=quote.as_of,
-            principal_open=invoice.money(invoice.principal_open_minor),
-            interest_charged_to=invoice.interest_charged_to,
-            interest=ChargeQuoteOut.of(quote.interest, invoice.currency),
-            compensation=ChargeQuoteOut.of(quote.compensation, invoice.currency),
-        )

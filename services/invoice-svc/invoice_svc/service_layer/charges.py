@@ -35,7 +35,7 @@ from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.reference_rate_repository import ReferenceRateRepository
 from invoice_svc.domain.debtor import Debtor
-from invoice_svc.domain.invoice import CHASED, Invoice, LedgerError
+from invoice_svc.domain.invoice import CHASED, Charge, Invoice, LedgerError
 from invoice_svc.domain.late_payment import (
     CompensationNotApplicable,
     InterestQuote,
@@ -253,3 +253,11 @@ async def quote_charges(
             await price_charge(uow, debtor, invoice, ChargeKind.INTEREST, as_of),
             await price_charge(uow, debtor, invoice, ChargeKind.COMPENSATION, as_of),
         )
+
+
+async def charges_of_invoice(uow: UnitOfWork, tenant_id: str, invoice_id: str) -> list[Charge]:
+    """Every charge applied to the invoice, oldest first."""
+    async with uow:
+        if await InvoiceRepository(uow.session).get(tenant_id, invoice_id) is None:
+            raise InvoiceNotFound(f"invoice {invoice_id} not found")
+        return await ChargeRepository(uow.session).for_invoice(tenant_id, invoice_id)
