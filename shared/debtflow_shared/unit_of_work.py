@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from debtflow_shared.aggregate import EmitsEvents
 from debtflow_shared.catalog import EventPayload, payload_dict
 from debtflow_shared.clock import Clock
 from debtflow_shared.context import current_trace
 from debtflow_shared.envelope import Envelope, new_event_id
 from debtflow_shared.outbox import OutboxWriter
-
-
-class EmitsEvents(Protocol):
-    """An aggregate that collects the events its changes cause."""
-
-    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
-        """Return and forget pending ``(payload, tenant_id, debtor_id)`` triples."""
-        ...
 
 
 class UnitOfWork:

@@ -6,9 +6,10 @@ left: a debtor held on request stays held when its balance drops under the limit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
+from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog import EventPayload
 from debtflow_shared.catalog.invoice import (
     CreditHoldReason,
@@ -19,14 +20,13 @@ from debtflow_shared.catalog.money import Money
 
 
 @dataclass
-class CreditState:
+class CreditState(EventRecorder):
     tenant_id: str
     debtor_id: str
     on_hold: bool = False
     held_for_limit: bool = False
     held_on_request: bool = False
     updated_at: datetime | None = None
-    _events: list[tuple[EventPayload, str, str]] = field(default_factory=list, repr=False)
 
     def reassess(self, open_balance: Money, credit_limit: Money | None, now: datetime) -> bool:
         """Compare the balance (in the limit's currency) with the limit; True if state changed."""
@@ -95,10 +95,6 @@ class CreditState:
             )
         self.updated_at = now
         return True
-
-    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
-        events, self._events = self._events, []
-        return events
 
     def _record(self, payload: EventPayload) -> None:
         self._events.append((payload, self.tenant_id, self.debtor_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from debtflow_shared.catalog import EventPayload
+from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog.invoice import BankAccount, CreditorProfileUpdated, PostalAddress
 
 
@@ -25,12 +25,11 @@ class CreditorDetails:
 
 
 @dataclass
-class CreditorProfile:
+class CreditorProfile(EventRecorder):
     tenant_id: str
     details: CreditorDetails
     version: int
     updated_at: datetime
-    _events: list[tuple[EventPayload, str, str]] = field(default_factory=list, repr=False)
 
     @classmethod
     def create(cls, tenant_id: str, details: CreditorDetails, now: datetime) -> CreditorProfile:
@@ -44,10 +43,6 @@ class CreditorProfile:
         self.details, self.version, self.updated_at = details, self.version + 1, now
         self._announce()
         return True
-
-    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
-        events, self._events = self._events, []
-        return events
 
     def _announce(self) -> None:
         d = self.details

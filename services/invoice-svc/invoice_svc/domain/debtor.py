@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from debtflow_shared.catalog import EventPayload
+from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy, DebtorUpserted
 
 
@@ -26,14 +26,13 @@ class DebtorProfile:
 
 
 @dataclass
-class Debtor:
+class Debtor(EventRecorder):
     id: str
     tenant_id: str
     profile: DebtorProfile
     version: int
     created_at: datetime
     updated_at: datetime
-    _events: list[tuple[EventPayload, str, str]] = field(default_factory=list, repr=False)
 
     @classmethod
     def register(
@@ -52,10 +51,6 @@ class Debtor:
         self.updated_at = now
         self._announce()
         return True
-
-    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
-        events, self._events = self._events, []
-        return events
 
     def _announce(self) -> None:
         p = self.profile

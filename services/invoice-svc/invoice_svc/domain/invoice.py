@@ -8,9 +8,10 @@ derived from ``overdue_at`` (the debtor-local midnight after the due date) and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog import EventPayload
 from debtflow_shared.catalog.invoice import (
     ChargeKind,
@@ -138,7 +139,7 @@ _AMENDABLE = ("number", "currency", "issue_date", "due_date", "amount_minor", "l
 
 
 @dataclass
-class Invoice:
+class Invoice(EventRecorder):
     id: str
     tenant_id: str
     debtor_id: str
@@ -155,7 +156,6 @@ class Invoice:
     interest_charged_to: date | None
     created_at: datetime
     updated_at: datetime
-    _events: list[tuple[EventPayload, str, str]] = field(default_factory=list, repr=False)
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -521,10 +521,6 @@ class Invoice:
         if was_paid:
             self._owed_again(now)
         self._bump(now)
-
-    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
-        events, self._events = self._events, []
-        return events
 
     # -- internals --------------------------------------------------------------------------
     def _require(self, allowed: frozenset[InvoiceStatus], verb: str) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from debtflow_shared.catalog import EventPayload
+from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog.invoice import Allocation, PaymentReceived, PaymentReversed
 from debtflow_shared.catalog.money import Money
 from invoice_svc.domain.invoice import (
@@ -74,7 +74,7 @@ def oldest_due_first(invoices: Iterable[Invoice]) -> list[Invoice]:
 
 
 @dataclass
-class Payment:
+class Payment(EventRecorder):
     id: str
     tenant_id: str
     debtor_id: str
@@ -84,7 +84,6 @@ class Payment:
     version: int
     created_at: datetime
     allocations: list[AllocationLine] = field(default_factory=list)
-    _events: list[tuple[EventPayload, str, str]] = field(default_factory=list, repr=False)
 
     @property
     def currency(self) -> str:
@@ -177,10 +176,6 @@ class Payment:
             )
         )
         return taken_back
-
-    def pull_events(self) -> list[tuple[EventPayload, str, str]]:
-        events, self._events = self._events, []
-        return events
 
     # -- internals --------------------------------------------------------------------------
     def _allocate_to(
