@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
 from tests.invoice_svc.escalation_world import command, ledger_with_commands
 from tests.invoice_svc.ledger_world import Ledger, money
+from tests.support.api import bearer
 from tests.support.harness import Backend, eventually
 
 STATUTORY_GB = {"interest": {"kind": "statutory", "jurisdiction": "GB"}}
@@ -74,3 +76,47 @@ async def test_quote_of_another_tenants_invoice_is_not_found(
     other = ledger.as_tenant(backend, "tenant-b")
     response = await other.get(f"/v1/invoices/{invoice['id']}/interest-quote", as_of="2026-01-31")
     assert response.status_code == 404
+
+
+async def test_interest_for_a_half_year_whose_rate_nobody_checked_is_refused_until_confirmed(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(
+        country="DE",
+        currency="EUR",
+        time_zone="Europe/Berlin",
+        credit_policy={"interest": {"kind": "statutory", "jurisdiction": "DE"}},
+    )
+    invoice = await ledger.invoice(debtor, 100_000, currency="EUR", **OVERDUE)
+    path = f"/v1/invoices/{invoice['id']}/interest-quote"
+    # German interest moves each half-year: H2 2026 runs on the Basiszinssatz of 1 July 2026,
+    # a day the shipped table was never checked for.
+    refused = await ledger.get(path, as_of="2026-07-31")
+    assert refused.status_code == 422, refused.text
+    assert "checked only through 2026-06-30" in refused.json()["detail"]
+
+    backend.clock.advance(timedelta(days=122))  # 2 July 2026
+    admin = bearer(backend.token(ledger.tenant, "admin"))
+    confirmed = await ledger.client.put(
+        "/v1/reference-rates/DE/checked-through",
+        json={"checked_through": "2026-07-01", "source": "Bundesbank notice of 1 July checked"},
+        headers=admin,
+    )
+    assert confirmed.json() == {"series": "DE", "checked_through": "2026-07-01"}
+    quote = (await ledger.get(path, as_of="2026-07-31")).json()
+    assert [p["annual_rate_percent"] for p in quote["interest"]["periods"]] == ["10.27", "10.27"]
+
+
+async def test_a_rate_cannot_be_confirmed_for_a_day_still_to_come(
+    ledger: Ledger, backend: Backend
+) -> None:
+    admin = bearer(backend.token(ledger.tenant, "admin"))
+    response = await ledger.client.put(
+        "/v1/reference-rates/GB/checked-through",
+        json={"checked_through": "2026-12-31", "source": "a guess"},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "checked_through"
+    checked = await ledger.read("/v1/reference-rates/GB/checked-through")
+    assert checked["checked_through"] == "2026-02-28"

@@ -16,6 +16,7 @@ from invoice_svc.domain.reference_rates import (
     NoReferenceRate,
     ReferenceRate,
     ReferenceRateTable,
+    UncheckedReferenceRate,
 )
 
 SHIPPED = ReferenceRateTable.shipped()
@@ -87,7 +88,39 @@ def test_a_tenant_adds_a_later_rate_without_changing_the_shipped_table() -> None
     extended = SHIPPED.with_rates([_rate("GB", date(2030, 1, 2), "9.99")])
 
     assert extended.rate_on("GB", date(2030, 1, 2)).rate_percent == Decimal("9.99")
-    assert SHIPPED.rate_on("GB", date(2030, 1, 2)).rate_percent != Decimal("9.99")
+    with pytest.raises(UncheckedReferenceRate):
+        SHIPPED.rate_on("GB", date(2030, 1, 2))
+
+
+def test_a_day_after_the_series_was_checked_is_refused_not_guessed() -> None:
+    checked = SHIPPED.checked_through("GB")
+    assert checked is not None
+    assert SHIPPED.rate_on("GB", checked).rate_percent == Decimal("3.75")
+    with pytest.raises(UncheckedReferenceRate, match=r"checked only through 2026-02-28"):
+        SHIPPED.rate_on("GB", checked + timedelta(days=1))
+
+
+def test_a_confirmation_extends_the_checked_days_with_the_last_rate() -> None:
+    confirmed = SHIPPED.with_rates([], checked_through={"GB": date(2026, 6, 30)})
+
+    assert confirmed.rate_on("GB", date(2026, 6, 30)).rate_percent == Decimal("3.75")
+    with pytest.raises(UncheckedReferenceRate):
+        confirmed.rate_on("GB", date(2026, 7, 1))
+
+
+def test_an_earlier_confirmation_never_moves_the_checked_day_back() -> None:
+    confirmed = SHIPPED.with_rates([], checked_through={"GB": date(2020, 1, 1)})
+
+    assert confirmed.checked_through("GB") == SHIPPED.checked_through("GB")
+
+
+def test_an_added_rate_vouches_for_its_series_up_to_its_own_day_only() -> None:
+    extended = SHIPPED.with_rates([_rate("EA", date(2026, 3, 18), "2.00")])
+
+    assert extended.checked_through("EA") == date(2026, 3, 18)
+    assert extended.rate_on("EA", date(2026, 2, 15)).rate_percent == Decimal("2.15")
+    with pytest.raises(UncheckedReferenceRate):
+        extended.rate_on("EA", date(2026, 3, 19))
 
 
 def test_a_tenant_entry_on_the_same_day_replaces_the_shipped_one() -> None:

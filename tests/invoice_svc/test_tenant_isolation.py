@@ -66,6 +66,13 @@ def cases(a: dict[str, str]) -> list[Case]:
         Case("GET", "/creditor-profile", "own"),
         Case("GET", "/reference-rates/{series}", "own"),
         Case("POST", "/reference-rates", "own", RATE),
+        Case("GET", "/reference-rates/{series}/checked-through", "own"),
+        Case(
+            "PUT",
+            "/reference-rates/{series}/checked-through",
+            "own",
+            {"checked_through": "2026-03-01", "source": "tenant B"},
+        ),
         Case("GET", "/debtors/{debtor_id}/statement", "not_found"),
         Case("GET", "/debtors/{debtor_id}/statement.pdf", "not_found"),
         Case("POST", "/batches/debtors", "own", {"items": [DEBTOR_BODY | {"erp_id": "C-8"}]}),
@@ -131,6 +138,7 @@ async def snapshot(ledger: Ledger, a: dict[str, str]) -> list[Any]:
         f"/v1/disputes/{a['dispute_id']}",
         f"/v1/debtors/{a['debtor_id']}/statement",
         "/v1/reference-rates/GB",
+        "/v1/reference-rates/GB/checked-through",
         "/v1/ledger-settings",
         "/v1/debtors",
     ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoice_svc.adapters.tables import reference_rates
+from invoice_svc.adapters.tables import reference_rate_checks, reference_rates
 from invoice_svc.domain.reference_rates import ReferenceRate, ReferenceRateTable
 
 
@@ -16,6 +17,12 @@ class ReferenceRateRepository:
         self._session = session
 
     async def table_for(self, tenant_id: str) -> ReferenceRateTable:
+        checks = reference_rate_checks.c
+        checked = (
+            await self._session.execute(
+                select(checks.series, checks.checked_through).where(checks.tenant_id == tenant_id)
+            )
+        ).all()
         rows = (
             await self._session.execute(
                 select(reference_rates).where(reference_rates.c.tenant_id == tenant_id)
@@ -27,7 +34,33 @@ class ReferenceRateRepository:
             )
             for row in rows
         ]
-        return ReferenceRateTable.shipped().with_rates(own)
+        return ReferenceRateTable.shipped().with_rates(
+            own, checked_through={series: day for series, day in checked}
+        )
+
+    async def confirm(
+        self, tenant_id: str, series: str, through: date, *, source: str, now: datetime
+    ) -> None:
+        """Record that ``series`` was checked through ``through`` (a later day wins)."""
+        checks = reference_rate_checks.c
+        earlier = await self._session.scalar(
+            select(checks.checked_through).where(
+                checks.tenant_id == tenant_id, checks.series == series
+            )
+        )
+        if earlier is not None and earlier >= through:
+            return
+        values = {"checked_through": through, "source": source, "checked_at": now}
+        if earlier is None:
+            await self._session.execute(
+                insert(reference_rate_checks).values(tenant_id=tenant_id, series=series, **values)
+            )
+        else:
+            await self._session.execute(
+                update(reference_rate_checks)
+                .where(checks.tenant_id == tenant_id, checks.series == series)
+                .values(**values)
+            )
 
     async def put(self, tenant_id: str, rate: ReferenceRate) -> None:
         """Add the tenant's entry, replacing its own earlier entry for the same series and day."""

@@ -237,6 +237,18 @@ reference_rates = Table(
     PrimaryKeyConstraint("tenant_id", "series", "effective_from"),
 )
 
+# A tenant admin's word that a series' last rate still held through a day.
+reference_rate_checks = Table(
+    "reference_rate_checks",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("series", String(10), nullable=False),
+    Column("checked_through", Date, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "series"),
+)
+
 # REST idempotency: a retried request with the same key returns the first answer.
 idempotency_keys = Table(
     "idempotency_keys",

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.problems import Unprocessable, field_error
 from debtflow_shared.http.security import require
 from invoice_svc.adapters.reference_rate_repository import ReferenceRateRepository
 from invoice_svc.domain.reference_rates import ReferenceRate
@@ -74,3 +75,72 @@ async def add_rate(
         await ReferenceRateRepository(uow.session).put(principal.tenant_id, rate)
         await uow.commit()
     return ReferenceRateOut.of(rate)
+
+
+class CheckedThroughIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "checked_through": "2026-03-19",
+                    "source": "Bank of England MPC, 19 March 2026: Bank Rate held at 3.75%",
+                }
+            ]
+        },
+    )
+
+    checked_through: date = Field(description="the last day the series' latest rate is known")
+    source: str = Field(min_length=3, max_length=500, description="who or what confirmed it")
+
+
+class CheckedThroughOut(BaseModel):
+    series: Series
+    checked_through: date | None = Field(
+        description="interest for a day after this is refused until the series is checked again"
+    )
+
+
+@router.get(
+    "/{series}/checked-through",
+    summary="How far the series is checked against the central bank, as this tenant sees it",
+)
+async def read_checked_through(
+    series: Series,
+    uow: UnitOfWorkDep,
+    principal: Annotated[Principal, Depends(require("invoices:read"))],
+) -> CheckedThroughOut:
+    async with uow:
+        table = await ReferenceRateRepository(uow.session).table_for(principal.tenant_id)
+    return CheckedThroughOut(series=series, checked_through=table.checked_through(series))
+
+
+@router.put(
+    "/{series}/checked-through",
+    summary="Confirm the series' latest rate still held through a day (tenant admins)",
+    description="Interest is priced only for days the rate table is checked through, so a "
+    "central-bank change the table has not heard of can never misprice a charge. After each "
+    "policy meeting, add the new rate (POST) or confirm here that the rate was held. A day "
+    "earlier than the one already confirmed changes nothing; a day after today is refused.",
+)
+async def confirm_checked_through(
+    series: Series,
+    body: CheckedThroughIn,
+    uow: UnitOfWorkDep,
+    principal: Annotated[Principal, Depends(require("admin"))],
+) -> CheckedThroughOut:
+    async with uow:
+        if body.checked_through > uow.clock.now().date():
+            message = "a rate cannot be confirmed for a day that has not come yet"
+            raise Unprocessable(message, errors=[field_error("checked_through", message)])
+        repository = ReferenceRateRepository(uow.session)
+        await repository.confirm(
+            principal.tenant_id,
+            series,
+            body.checked_through,
+            source=body.source,
+            now=uow.clock.now(),
+        )
+        table = await repository.table_for(principal.tenant_id)
+        await uow.commit()
+    return CheckedThroughOut(series=series, checked_through=table.checked_through(series))

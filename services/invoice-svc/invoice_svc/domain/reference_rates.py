@@ -2,12 +2,18 @@
 
 A tenant admin extends or corrects the table (``ReferenceRateTable.with_rates``); the code
 only answers "which rate was in force on day D". The shipped history is below.
+
+Each series is *checked through* a day: up to it, somebody compared the table with the
+central bank's announcements. A rate asked for a later day is refused
+(:class:`UncheckedReferenceRate`), not guessed: a central-bank change the table has not
+heard of would otherwise misprice every charge silently. A tenant admin moves the day on
+by adding the new rate or by confirming that the rate is unchanged.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,6 +32,22 @@ class NoReferenceRate(LookupError):
         super().__init__(f"no {jurisdiction!r} reference rate in force on {day.isoformat()}")
         self.jurisdiction = jurisdiction
         self.day = day
+
+
+class UncheckedReferenceRate(NoReferenceRate):
+    """The day is after the last day the series was checked against the central bank."""
+
+    def __init__(self, jurisdiction: str, day: date, checked_through: date) -> None:
+        LookupError.__init__(
+            self,
+            f"the {jurisdiction!r} reference rate is checked only through "
+            f"{checked_through.isoformat()}, not for {day.isoformat()}: add the rate in force "
+            "then, or confirm it unchanged "
+            f"(PUT /v1/reference-rates/{jurisdiction}/checked-through)",
+        )
+        self.jurisdiction = jurisdiction
+        self.day = day
+        self.checked_through = checked_through
 
 
 class ConflictingReferenceRates(ValueError):
@@ -54,7 +76,9 @@ class ReferenceRate:
 class ReferenceRateTable:
     """Answers "the rate in force on day D for series J": the latest entry dated on or before D."""
 
-    def __init__(self, rates: Iterable[ReferenceRate]) -> None:
+    def __init__(
+        self, rates: Iterable[ReferenceRate], checked_through: Mapping[str, date] | None = None
+    ) -> None:
         by_series: dict[str, dict[date, ReferenceRate]] = {}
         for rate in rates:
             series = by_series.setdefault(rate.jurisdiction, {})
@@ -71,12 +95,19 @@ class ReferenceRateTable:
         self._dates = {
             key: [r.effective_from for r in history] for key, history in self._history.items()
         }
+        # A series nobody vouched for further is checked through its latest entry.
+        self._checked_through = {key: dates[-1] for key, dates in self._dates.items()}
+        for key, day in (checked_through or {}).items():
+            self._checked_through[key] = max(day, self._checked_through.get(key, day))
 
     @classmethod
     def shipped(cls) -> ReferenceRateTable:
-        return cls(SHIPPED_RATES)
+        return cls(SHIPPED_RATES, SHIPPED_CHECKED_THROUGH)
 
     def rate_on(self, jurisdiction: str, day: date) -> ReferenceRate:
+        checked = self._checked_through.get(jurisdiction)
+        if checked is not None and day > checked:
+            raise UncheckedReferenceRate(jurisdiction, day, checked)
         dates = self._dates.get(jurisdiction, [])
         index = bisect.bisect_right(dates, day)
         if index == 0:
@@ -86,20 +117,44 @@ class ReferenceRateTable:
     def history(self, jurisdiction: str) -> tuple[ReferenceRate, ...]:
         return self._history.get(jurisdiction, ())
 
-    def with_rates(self, rates: Iterable[ReferenceRate]) -> ReferenceRateTable:
-        """A new table where ``rates`` are added, replacing entries of the same series and day."""
+    def checked_through(self, jurisdiction: str) -> date | None:
+        return self._checked_through.get(jurisdiction)
+
+    def with_rates(
+        self, rates: Iterable[ReferenceRate], checked_through: Mapping[str, date] | None = None
+    ) -> ReferenceRateTable:
+        """A new table where ``rates`` are added, replacing entries of the same series and day.
+
+        Adding a rate vouches for its series up to the rate's own day; ``checked_through``
+        vouches further (a confirmation that nothing changed). Neither moves a day back.
+        """
         merged = {
             (r.jurisdiction, r.effective_from): r
             for series in self._history.values()
             for r in series
         }
         merged.update({(r.jurisdiction, r.effective_from): r for r in rates})
-        return ReferenceRateTable(merged.values())
+        checked = dict(self._checked_through)
+        for key, day in (checked_through or {}).items():
+            checked[key] = max(day, checked.get(key, day))
+        return ReferenceRateTable(merged.values(), checked)
 
 
 _BOE = "Bank of England, Official Bank Rate history (in force from the announcement day)"
 _ECB = "European Central Bank, key interest rates: main refinancing operations, date of effect"
 _BUBA = "Deutsche Bundesbank, Basiszinssatz under § 247 BGB (Bundesanzeiger notice)"
+
+
+# How far each shipped series is vouched for. A rate changes only at a policy meeting, and the
+# meetings come every six weeks or so, so a rate seen held stays good a little while:
+# GB: held at the MPC of 5 Feb 2026 (the next MPC falls in March).
+# EA: held on 18 Dec 2025; a six-week cycle puts the next change in February at the earliest.
+# DE: the Basiszinssatz of 1 Jan 2026 is fixed by § 247 BGB until 30 Jun 2026.
+SHIPPED_CHECKED_THROUGH: Mapping[str, date] = {
+    BANK_OF_ENGLAND: date(2026, 2, 28),
+    ECB_MAIN_REFINANCING: date(2026, 1, 31),
+    GERMAN_BASE_RATE: date(2026, 6, 30),
+}
 
 
 def _entry(series: str, source: str, day: str, percent: str) -> ReferenceRate:
@@ -110,7 +165,7 @@ def _entry(series: str, source: str, day: str, percent: str) -> ReferenceRate:
 # GB runs to the 3.75 % cut of 18 Dec 2025 (held in Feb 2026); EA to the 2.15 % of 11 Jun 2025
 # (held through the 18 Dec 2025 meeting); DE to the 1 Jan 2026 fixing. Each series starts
 # early enough that every day from 1 Jan 2016 has a rate. Later changes are NOT known here:
-# tenant admins must add them (``with_rates``) or the table keeps answering the last rate.
+# tenant admins add them or confirm the rate unchanged (SHIPPED_CHECKED_THROUGH, above).
 SHIPPED_RATES: tuple[ReferenceRate, ...] = (
     *(
         _entry(BANK_OF_ENGLAND, _BOE, day, percent)

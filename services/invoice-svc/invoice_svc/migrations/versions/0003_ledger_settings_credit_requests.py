@@ -1,4 +1,4 @@
-"""ledger settings per tenant; credit requests remembered by id
+"""ledger settings per tenant; credit requests remembered by id; reference-rate checks
 
 Revision ID: 0003
 Revises: 0002
@@ -36,8 +36,18 @@ def upgrade() -> None:
         sa.Column("received_at", debtflow_shared.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "request_id", name=op.f("pk_credit_requests")),
     )
+    op.create_table(
+        "reference_rate_checks",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("series", sa.String(length=10), nullable=False),
+        sa.Column("checked_through", sa.Date(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("checked_at", debtflow_shared.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "series", name=op.f("pk_reference_rate_checks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("reference_rate_checks")
     op.drop_table("credit_requests")
     op.drop_table("ledger_settings")
