@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from debtflow_shared.clock import ControlledClock, TimeTravelBackwards
 from debtflow_shared.context import traced
@@ -113,6 +113,10 @@ class ClockState(BaseModel):
 
 class ClockMove(BaseModel):
     """Move a controlled clock forward: by a number of seconds, or to an instant."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"advance_seconds": 86400}, {"to": "2026-12-01T09:00:00Z"}]}
+    )
 
     advance_seconds: float | None = Field(default=None, ge=0, examples=[86400])
     to: datetime | None = Field(default=None, examples=["2026-12-01T09:00:00Z"])
