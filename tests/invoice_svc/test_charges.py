@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -245,3 +245,23 @@ async def test_another_tenants_invoice_charges_are_not_found(
     response = await other.get(f"/v1/invoices/{invoice['id']}/charges")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_interest_over_a_day_whose_rate_was_never_checked_is_dead_lettered_not_guessed(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(
+        country="DE",
+        currency="EUR",
+        time_zone="Europe/Berlin",
+        credit_policy={"interest": {"kind": "statutory", "jurisdiction": "DE"}},
+    )
+    invoice = await ledger.invoice(debtor, 100_000, currency="EUR", **OVERDUE)
+    backend.clock.advance(timedelta(days=160))  # August 2026: H2 runs on an unchecked rate
+    async with backend.probe("charge.requested.dlq") as dead:
+        await backend.raw_publish(
+            [command("charge.requested", request(invoice, "interest", "2026-07-31", "i1"), debtor)]
+        )
+        await eventually(lambda: len(dead.messages) == 1)
+    assert b"checked only through 2026-06-30" in (dead.messages[0].header("dlq.error") or b"")
+    assert await charges_of(ledger, invoice) == []
