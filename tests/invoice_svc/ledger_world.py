@@ -68,6 +68,20 @@ class Ledger:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
+    async def german_statutory_debtor_with_invoice(
+        self, amount_minor: int, *, due: str, issued: str
+    ) -> tuple[str, dict[str, Any]]:
+        """A Berlin debtor owed German statutory interest (rates move each half-year)."""
+        debtor = await self.debtor(
+            "DE-1",
+            country="DE",
+            currency="EUR",
+            time_zone="Europe/Berlin",
+            credit_policy={"interest": {"kind": "statutory", "jurisdiction": "DE"}},
+        )
+        invoice = await self.invoice(debtor, amount_minor, due=due, issued=issued, currency="EUR")
+        return debtor, invoice
+
     async def invoice_upsert(
         self, debtor_id: str, invoice: dict[str, Any], **changes: Any
     ) -> httpx.Response:

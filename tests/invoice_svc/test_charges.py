@@ -250,13 +250,9 @@ async def test_another_tenants_invoice_charges_are_not_found(
 async def test_interest_over_a_day_whose_rate_was_never_checked_is_dead_lettered_not_guessed(
     ledger: Ledger, backend: Backend
 ) -> None:
-    debtor = await ledger.debtor(
-        country="DE",
-        currency="EUR",
-        time_zone="Europe/Berlin",
-        credit_policy={"interest": {"kind": "statutory", "jurisdiction": "DE"}},
+    debtor, invoice = await ledger.german_statutory_debtor_with_invoice(
+        100_000, due="2025-12-31", issued="2025-12-01"
     )
-    invoice = await ledger.invoice(debtor, 100_000, currency="EUR", **OVERDUE)
     backend.clock.advance(timedelta(days=160))  # August 2026: H2 runs on an unchecked rate
     async with backend.probe("charge.requested.dlq") as dead:
         await backend.raw_publish(

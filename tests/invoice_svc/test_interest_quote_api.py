@@ -81,13 +81,9 @@ async def test_quote_of_another_tenants_invoice_is_not_found(
 async def test_interest_for_a_half_year_whose_rate_nobody_checked_is_refused_until_confirmed(
     ledger: Ledger, backend: Backend
 ) -> None:
-    debtor = await ledger.debtor(
-        country="DE",
-        currency="EUR",
-        time_zone="Europe/Berlin",
-        credit_policy={"interest": {"kind": "statutory", "jurisdiction": "DE"}},
+    _, invoice = await ledger.german_statutory_debtor_with_invoice(
+        100_000, due="2025-12-31", issued="2025-12-01"
     )
-    invoice = await ledger.invoice(debtor, 100_000, currency="EUR", **OVERDUE)
     path = f"/v1/invoices/{invoice['id']}/interest-quote"
     # German interest moves each half-year: H2 2026 runs on the Basiszinssatz of 1 July 2026,
     # a day the shipped table was never checked for.
