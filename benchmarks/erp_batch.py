@@ -2,9 +2,9 @@
 
 One request of N invoices (spread over N/100 debtors registered by a debtors batch first)
 goes through the whole HTTP path in process: auth, per-row validation, 500 rows per
-transaction with a savepoint each, the outbox rows for ``invoice.issued``. The same batch
-is then sent again, every row ``unchanged``. The relay is not started: this measures the
-ingestion, not publishing.
+transaction (``service_layer/invoice_batch.py``), the outbox rows for ``invoice.issued``.
+The same batch is then sent again, every row ``unchanged``. The relay is not started: this
+measures the ingestion, not publishing.
 """
 
 from __future__ import annotations

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from debtflow_shared.envelope import Envelope
+from invoice_svc.adapters.credit_state_repository import CreditStateRepository
+from invoice_svc.adapters.tables import platform
 from tests.invoice_svc.ledger_world import Ledger, money, running_ledger
 from tests.support.harness import Backend
 
@@ -32,6 +38,31 @@ def invoice_row(debtor_id: str, erp_id: str, **fields: Any) -> dict[str, Any]:
         "due_date": "2026-03-31",
         "amount": money(10_000),
     } | fields
+
+
+def by_debtor_erp_id(row: dict[str, Any], debtor_erp_id: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "debtor_id"} | {"debtor_erp_id": debtor_erp_id}
+
+
+async def written(ledger: Ledger) -> list[Envelope]:
+    """Every event the service wrote to its outbox, in order: what a batch emitted, exactly."""
+    async with ledger.runtime.engine.connect() as connection:
+        values = await connection.scalars(
+            select(platform.outbox.c.value).order_by(platform.outbox.c.id)
+        )
+        return [Envelope.from_bytes(value) for value in values]
+
+
+async def emitted_by(ledger: Ledger, batch: dict[str, Any]) -> tuple[Any, list[Envelope]]:
+    """POST an invoice batch; its body and the events it wrote (and only those)."""
+    before = len(await written(ledger))
+    response = await ledger.post("/v1/batches/invoices", batch)
+    assert response.status_code == 200, response.text
+    return response.json(), (await written(ledger))[before:]
+
+
+def invoice_events(envelopes: list[Envelope]) -> Counter[tuple[str, str]]:
+    return Counter((e.type, e.data["invoice"]["erp_id"]) for e in envelopes)
 
 
 async def test_debtor_batch_reports_bad_rows_by_field_and_stores_the_good_ones(
@@ -137,3 +168,238 @@ async def test_batches_see_only_the_callers_tenant(ledger: Ledger, backend: Back
     assert invoices["items"][0]["errors"][0]["field"] == "items[0].debtor_id"
     assert len((await ledger.get("/v1/debtors")).json()["items"]) == 1
     assert (await ledger.get("/v1/invoices")).json()["items"] == []
+
+
+async def test_invoice_batch_of_new_unchanged_amended_and_refused_rows_emits_only_the_changes(
+    ledger: Ledger,
+) -> None:
+    debtor, other = await ledger.debtor("C-1"), await ledger.debtor("C-2")
+    rows = [invoice_row(debtor, f"I-{n}") for n in (1, 2, 3)]
+    first = (await ledger.post("/v1/batches/invoices", {"items": rows})).json()
+    paid = await ledger.pay(debtor, 6_000, invoice_ids=[first["items"][2]["id"]])
+    assert paid.status_code == 201, paid.text
+    body, events = await emitted_by(
+        ledger,
+        {
+            "items": [
+                rows[0],  # unchanged
+                rows[1] | {"amount": money(12_000)},  # amended
+                invoice_row(debtor, "I-4"),  # new
+                rows[2] | {"amount": money(5_000)},  # refused: 6,000 was paid on it
+                invoice_row(other, "I-1"),  # refused: I-1 is another debtor's
+                invoice_row("no-such-debtor", "I-5"),  # refused: unknown debtor
+                invoice_row(debtor, "I-6"),  # new, after the refusals
+            ]
+        },
+    )
+    assert [r["status"] for r in body["items"]] == [
+        "unchanged", "updated", "created", "error", "error", "error", "created"
+    ]  # fmt: skip
+    assert [r["id"] for r in body["items"][:2]] == [r["id"] for r in first["items"][:2]]
+    assert [[e["field"] for e in r.get("errors", [])] for r in body["items"][3:6]] == [
+        ["items[3].amount"],
+        ["items[4].debtor_id"],
+        ["items[5].debtor_id"],
+    ]
+    assert (body["created"], body["updated"], body["unchanged"], body["failed"]) == (2, 1, 1, 3)
+    assert invoice_events(events) == Counter(
+        {("invoice.updated", "I-2"): 1, ("invoice.issued", "I-4"): 1, ("invoice.issued", "I-6"): 1}
+    )
+    refused = await ledger.read(f"/v1/invoices/{first['items'][2]['id']}")
+    assert refused["amount"] == money(10_000)
+    listed = (await ledger.get("/v1/invoices")).json()["items"]
+    assert sorted(i["erp_id"] for i in listed) == ["I-1", "I-2", "I-3", "I-4", "I-6"]
+
+
+async def test_a_row_repeating_an_erp_id_of_the_same_batch_amends_what_that_row_issued(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    row = invoice_row(debtor, "I-1")
+    changed = row | {"amount": money(12_000)}
+    body, events = await emitted_by(ledger, {"items": [row, changed, changed]})
+    assert [r["status"] for r in body["items"]] == ["created", "updated", "unchanged"]
+    assert len({r["id"] for r in body["items"]}) == 1
+    assert [(e.type, e.data["invoice"]["version"]) for e in events] == [
+        ("invoice.issued", 1),
+        ("invoice.updated", 2),
+    ]
+    stored = await ledger.read(f"/v1/invoices/{body['items'][0]['id']}")
+    assert (stored["amount"], stored["version"]) == (money(12_000), 2)
+
+
+async def test_new_invoices_in_a_batch_spend_the_debtors_account_credit_oldest_row_first(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    await ledger.invoice(debtor, 10_000)
+    payment = (await ledger.pay(debtor, 13_000)).json()  # 3,000 left as account credit
+    rows = [invoice_row(debtor, f"I-{n}", amount=money(2_000)) for n in (1, 2, 3)]
+    body = (await ledger.post("/v1/batches/invoices", {"items": rows})).json()
+    issued = [await ledger.read(f"/v1/invoices/{r['id']}") for r in body["items"]]
+    assert [(i["status"], i["open_balance"]["amount_minor"]) for i in issued] == [
+        ("paid", 0),
+        ("partially_paid", 1_000),
+        ("open", 2_000),
+    ]
+    assert (await ledger.read(f"/v1/payments/{payment['id']}"))["unapplied"] == money(0)
+
+
+async def test_a_batch_crossing_the_credit_limit_holds_credit_once_at_its_final_balance(
+    ledger: Ledger,
+) -> None:
+    limit = {"credit_limit": money(10_000)}
+    crossing = await ledger.debtor("C-1", credit_policy=limit)
+    back_under = await ledger.debtor("C-2", credit_policy=limit)
+    body, events = await emitted_by(
+        ledger,
+        {
+            "items": [
+                invoice_row(crossing, "I-1", amount=money(4_000)),
+                invoice_row(crossing, "I-2", amount=money(4_000)),
+                invoice_row(back_under, "I-3", amount=money(8_000)),
+                invoice_row(crossing, "I-4", amount=money(4_000)),  # 12,000 > 10,000
+                invoice_row(back_under, "I-5", amount=money(4_000)),  # over for a moment
+                invoice_row(back_under, "I-5", amount=money(1_000)),  # 9,000: under again
+            ]
+        },
+    )
+    assert body["failed"] == 0, body
+    holds = [e for e in events if e.type.startswith("debtor.credit")]
+    assert [(e.type, e.data["debtor_id"], e.data["open_balance"]) for e in holds] == [
+        ("debtor.credit_hold", crossing, money(12_000))
+    ]
+    assert holds[0].data["reason"] == "limit_exceeded"
+    async with ledger.runtime.uow() as uow:
+        states = CreditStateRepository(uow.session)
+        held = await states.get(ledger.tenant, crossing)
+        not_held = await states.get(ledger.tenant, back_under)
+    assert (held.on_hold, held.held_for_limit) == (True, True)
+    assert not not_held.on_hold
+
+
+async def test_a_payment_batch_bringing_the_balance_under_the_limit_releases_the_hold(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor(credit_policy={"credit_limit": money(10_000)})
+    await ledger.invoice(debtor, 12_000)  # held
+    before = len(await written(ledger))
+    rows = [
+        {"erp_id": f"P-{n}", "debtor_id": debtor, "amount": money(2_000), "received_on": d}
+        for n, d in ((1, "2026-03-02"), (2, "2026-03-03"))
+    ]
+    body = (await ledger.post("/v1/batches/payments", {"items": rows})).json()
+    assert [r["status"] for r in body["items"]] == ["created", "created"]
+    released = [e for e in (await written(ledger))[before:] if e.type.startswith("debtor.credit")]
+    assert [(e.type, e.data["open_balance"]) for e in released] == [
+        ("debtor.credit_released", money(8_000))
+    ]
+
+
+async def test_invoice_and_payment_rows_may_name_the_debtor_by_its_erp_id(ledger: Ledger) -> None:
+    debtor = await ledger.debtor("C-1")
+    invoices = (
+        await ledger.post(
+            "/v1/batches/invoices",
+            {"items": [by_debtor_erp_id(invoice_row(debtor, "I-1"), "C-1")]},
+        )
+    ).json()
+    payment = {"erp_id": "P-1", "debtor_erp_id": "C-1", "amount": money(4_000)}
+    payments = (
+        await ledger.post(
+            "/v1/batches/payments", {"items": [payment | {"received_on": "2026-03-02"}]}
+        )
+    ).json()
+    assert [invoices["created"], payments["created"]] == [1, 1]
+    issued = await ledger.read(f"/v1/invoices/{invoices['items'][0]['id']}")
+    assert issued["debtor_id"] == debtor
+    assert issued["open_balance"] == money(6_000)
+    recorded = await ledger.read(f"/v1/payments/{payments['items'][0]['id']}")
+    assert recorded["debtor_id"] == debtor
+
+
+async def test_an_unknown_debtor_erp_id_is_refused_for_its_row_only(ledger: Ledger) -> None:
+    debtor = await ledger.debtor("C-1")
+    rows = [
+        by_debtor_erp_id(invoice_row(debtor, "I-1"), "C-404"),
+        by_debtor_erp_id(invoice_row(debtor, "I-2"), "C-1"),
+    ]
+    body = (await ledger.post("/v1/batches/invoices", {"items": rows})).json()
+    assert [r["status"] for r in body["items"]] == ["error", "created"]
+    assert [e["field"] for e in body["items"][0]["errors"]] == ["items[0].debtor_erp_id"]
+    payment = {"debtor_erp_id": "C-404", "amount": money(1_000), "received_on": "2026-03-02"}
+    paid = (await ledger.post("/v1/batches/payments", {"items": [payment]})).json()
+    assert [e["field"] for e in paid["items"][0]["errors"]] == ["items[0].debtor_erp_id"]
+
+
+async def test_a_row_naming_its_debtor_both_ways_or_not_at_all_is_invalid(ledger: Ledger) -> None:
+    debtor = await ledger.debtor("C-1")
+    both = invoice_row(debtor, "I-1") | {"debtor_erp_id": "C-1"}
+    neither = by_debtor_erp_id(invoice_row(debtor, "I-2"), "C-1")
+    del neither["debtor_erp_id"]
+    body = (await ledger.post("/v1/batches/invoices", {"items": [both, neither]})).json()
+    assert [[e["field"] for e in r["errors"]] for r in body["items"]] == [
+        ["items[0].debtor_erp_id"],
+        ["items[1].debtor_id"],
+    ]
+    assert (await ledger.get("/v1/invoices")).json()["items"] == []
+
+
+async def test_single_invoice_and_payment_may_name_the_debtor_by_its_erp_id(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor("C-1")
+    row = by_debtor_erp_id(invoice_row(debtor, "I-1"), "C-1")
+    issued = await ledger.post("/v1/invoices", row)
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["debtor_id"] == debtor
+    payment = {"debtor_erp_id": "C-1", "amount": money(1_000), "received_on": "2026-03-02"}
+    paid = await ledger.post("/v1/payments", payment)
+    assert paid.status_code == 201, paid.text
+    assert paid.json()["debtor_id"] == debtor
+    unknown = await ledger.post("/v1/invoices", by_debtor_erp_id(row, "C-404"))
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["debtor_erp_id"]
+    both = await ledger.post("/v1/invoices", row | {"debtor_id": debtor})
+    assert both.status_code == 422
+    assert [e["field"] for e in both.json()["errors"]] == ["debtor_erp_id"]
+
+
+async def test_debtor_batch_row_repeating_an_erp_id_updates_the_debtor_it_registered(
+    ledger: Ledger,
+) -> None:
+    renamed = debtor_row("C-1", name="Renamed Ltd")
+    body = (
+        await ledger.post("/v1/batches/debtors", {"items": [debtor_row("C-1"), renamed, renamed]})
+    ).json()
+    assert [r["status"] for r in body["items"]] == ["created", "updated", "unchanged"]
+    assert len({r["id"] for r in body["items"]}) == 1
+    stored = await ledger.read(f"/v1/debtors/{body['items'][0]['id']}")
+    assert (stored["name"], stored["version"]) == ("Renamed Ltd", 2)
+    upserts = [e for e in await written(ledger) if e.type == "debtor.upserted"]
+    assert [e.data["version"] for e in upserts] == [1, 2]
+
+
+async def test_payment_row_repeating_an_erp_id_of_the_same_batch_is_unchanged(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    await ledger.invoice(debtor, 10_000)
+    row = {"erp_id": "P-1", "debtor_id": debtor, "amount": money(4_000)}
+    row["received_on"] = "2026-03-02"
+    body = (await ledger.post("/v1/batches/payments", {"items": [row, row]})).json()
+    assert [r["status"] for r in body["items"]] == ["created", "unchanged"]
+    assert body["items"][0]["id"] == body["items"][1]["id"]
+    assert [e.type for e in await written(ledger)].count("payment.received") == 1
+
+
+async def test_concurrent_batches_over_the_same_debtors_both_complete(ledger: Ledger) -> None:
+    debtors = [await ledger.debtor(f"C-{n}") for n in range(4)]
+    forward = [invoice_row(d, f"F-{n}") for n, d in enumerate(debtors * 3)]
+    backward = [invoice_row(d, f"B-{n}") for n, d in enumerate(reversed(debtors * 3))]
+    responses = await asyncio.gather(
+        ledger.post("/v1/batches/invoices", {"items": forward}),
+        ledger.post("/v1/batches/invoices", {"items": backward}),
+    )
+    assert [r.status_code for r in responses] == [200, 200]
+    assert [r.json()["created"] for r in responses] == [12, 12]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_unless_present
 from invoice_svc.adapters.tables import credit_requests, debtor_credit_state
+from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.credit_limit import CreditState
 
 
@@ -34,14 +37,19 @@ class CreditStateRepository:
         if row is None:
             return CreditState(tenant_id, debtor_id)
         self._stored.add((tenant_id, debtor_id))
-        return CreditState(
-            tenant_id,
-            debtor_id,
-            on_hold=row["on_hold"],
-            held_for_limit=row["held_for_limit"],
-            held_on_request=row["held_on_request"],
-            updated_at=row["updated_at"],
+        return _to_state(row)
+
+    async def get_many(self, tenant_id: str, debtor_ids: Collection[str]) -> dict[str, CreditState]:
+        """:meth:`get` for many debtors at once, by debtor id."""
+        t = debtor_credit_state.c
+        query = select(debtor_credit_state).where(
+            t.tenant_id == tenant_id, one_of(self._session, t.debtor_id, debtor_ids)
         )
+        states = {d: CreditState(tenant_id, d) for d in debtor_ids}
+        for row in (await self._session.execute(query)).mappings():
+            self._stored.add((tenant_id, row["debtor_id"]))
+            states[row["debtor_id"]] = _to_state(row)
+        return states
 
     async def save(self, state: CreditState) -> None:
         key = (state.tenant_id, state.debtor_id)
@@ -83,3 +91,14 @@ class CreditStateRepository:
         )
         inserted = await self._session.execute(statement.returning(credit_requests.c.request_id))
         return inserted.first() is not None
+
+
+def _to_state(row: Any) -> CreditState:
+    return CreditState(
+        row["tenant_id"],
+        row["debtor_id"],
+        on_hold=row["on_hold"],
+        held_for_limit=row["held_for_limit"],
+        held_on_request=row["held_on_request"],
+        updated_at=row["updated_at"],
+    )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
 from invoice_svc.adapters.tables import debtors
+from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 
 _contacts = TypeAdapter(tuple[Contact, ...])
@@ -52,6 +54,29 @@ class DebtorRepository:
         )
         return _to_debtor(row) if row else None
 
+    async def lock_many(
+        self, tenant_id: str, *, ids: Collection[str] = (), erp_ids: Collection[str] = ()
+    ) -> list[Debtor]:
+        """The debtors with these ids or ERP ids, locked in id order.
+
+        One order for every caller: two transactions locking overlapping sets cannot each
+        wait for a row the other holds.
+        """
+        named = [
+            one_of(self._session, column, values)
+            for column, values in ((debtors.c.id, ids), (debtors.c.erp_id, erp_ids))
+            if values
+        ]
+        if not named:
+            return []
+        query = (
+            select(debtors)
+            .where(debtors.c.tenant_id == tenant_id, or_(*named))
+            .order_by(debtors.c.id)
+            .with_for_update()
+        )
+        return [_to_debtor(row) for row in (await self._session.execute(query)).mappings()]
+
     async def list(self, tenant_id: str, *, after: str | None, limit: int) -> list[Debtor]:
         query = select(debtors).where(debtors.c.tenant_id == tenant_id)
         if after:
@@ -60,15 +85,12 @@ class DebtorRepository:
         return [_to_debtor(row) for row in rows]
 
     async def add(self, debtor: Debtor) -> None:
-        await self._session.execute(
-            insert(debtors).values(
-                id=debtor.id,
-                tenant_id=debtor.tenant_id,
-                version=debtor.version,
-                created_at=debtor.created_at,
-                **_profile_columns(debtor),
-            )
-        )
+        await self._session.execute(insert(debtors).values(_new_row(debtor)))
+
+    async def add_many(self, new: Sequence[Debtor]) -> None:
+        """:meth:`add` for many debtors in one statement."""
+        if new:
+            await self._session.execute(insert(debtors), [_new_row(d) for d in new])
 
     async def save(self, debtor: Debtor) -> None:
         """Write a changed debtor; optimistic: fails if the stored version moved meanwhile."""
@@ -79,6 +101,16 @@ class DebtorRepository:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleDebtor(debtor.id)
+
+
+def _new_row(debtor: Debtor) -> dict[str, Any]:
+    return {
+        "id": debtor.id,
+        "tenant_id": debtor.tenant_id,
+        "version": debtor.version,
+        "created_at": debtor.created_at,
+        **_profile_columns(debtor),
+    }
 
 
 def _profile_columns(debtor: Debtor) -> dict[str, Any]:

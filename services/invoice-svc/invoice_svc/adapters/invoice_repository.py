@@ -7,7 +7,7 @@ checks) first lock the debtor's row, so two of them for one debtor run one after
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from invoice_svc.adapters.tables import credit_notes, debtors, invoices
+from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.invoice import CHASED, COLLECTIBLE, Invoice, InvoiceLine, InvoiceTerms
 
 
@@ -56,6 +57,17 @@ class InvoiceRepository:
         found = await self._fetch(_mine(tenant_id).where(invoices.c.erp_id == erp_id))
         return found[0] if found else None
 
+    async def get_many_by_erp_id(
+        self, tenant_id: str, erp_ids: Collection[str]
+    ) -> dict[str, Invoice]:
+        """The invoices with these ERP ids, by ERP id (those not found are absent)."""
+        if not erp_ids:
+            return {}
+        found = await self._fetch(
+            _mine(tenant_id).where(one_of(self._session, invoices.c.erp_id, erp_ids))
+        )
+        return {i.erp_id: i for i in found if i.erp_id is not None}
+
     async def get_many(
         self, tenant_id: str, invoice_ids: Sequence[str], *, lock: bool = False
     ) -> dict[str, Invoice]:
@@ -82,6 +94,25 @@ class InvoiceRepository:
             invoices.c.status.in_([s.value for s in COLLECTIBLE]),
         )
         return int((await self._session.execute(query)).scalar_one())
+
+    async def open_balances(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[tuple[str, str], int]:
+        """:meth:`open_balance` of many debtors at once, by ``(debtor id, currency)``."""
+        if not debtor_ids:
+            return {}
+        open_minor = func.sum(invoices.c.principal_open_minor + invoices.c.charges_open_minor)
+        query = (
+            select(invoices.c.debtor_id, invoices.c.currency, open_minor)
+            .where(
+                invoices.c.tenant_id == tenant_id,
+                one_of(self._session, invoices.c.debtor_id, debtor_ids),
+                invoices.c.status.in_([s.value for s in COLLECTIBLE]),
+            )
+            .group_by(invoices.c.debtor_id, invoices.c.currency)
+        )
+        rows = await self._session.execute(query)
+        return {(debtor_id, currency): int(total) for debtor_id, currency, total in rows}
 
     async def search(
         self,
@@ -117,16 +148,15 @@ class InvoiceRepository:
         return await self._fetch(query.order_by(invoices.c.due_date, invoices.c.id).limit(limit))
 
     async def add(self, invoice: Invoice) -> None:
-        await self._session.execute(
-            insert(invoices).values(
-                id=invoice.id,
-                tenant_id=invoice.tenant_id,
-                debtor_id=invoice.debtor_id,
-                created_at=invoice.created_at,
-                **_columns(invoice),
-            )
-        )
+        await self._session.execute(insert(invoices).values(_new_row(invoice)))
         self._stored_versions[invoice.id] = invoice.version
+
+    async def add_many(self, new: Sequence[Invoice]) -> None:
+        """:meth:`add` for many invoices in one statement."""
+        if not new:
+            return
+        await self._session.execute(insert(invoices), [_new_row(i) for i in new])
+        self._stored_versions.update((i.id, i.version) for i in new)
 
     async def save(self, invoice: Invoice) -> None:
         """Write a changed invoice; optimistic: fails if the stored version moved meanwhile."""
@@ -184,6 +214,16 @@ class InvoiceRepository:
 
 def _mine(tenant_id: str) -> Select[Any]:
     return select(invoices).where(invoices.c.tenant_id == tenant_id)
+
+
+def _new_row(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": invoice.id,
+        "tenant_id": invoice.tenant_id,
+        "debtor_id": invoice.debtor_id,
+        "created_at": invoice.created_at,
+        **_columns(invoice),
+    }
 
 
 def _columns(invoice: Invoice) -> dict[str, Any]:

@@ -6,6 +6,7 @@ the debtor's payments: it moves whenever one of those amounts does, in the same 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoice_svc.adapters.tables import account_credits, allocations, payments
+from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.payment import AllocationLine, Payment, PaymentDetails, PaymentStatus
 
 
@@ -32,6 +34,17 @@ class PaymentRepository:
     async def get_by_erp_id(self, tenant_id: str, erp_id: str) -> Payment | None:
         found = await self._fetch(_mine(tenant_id).where(payments.c.erp_id == erp_id))
         return found[0] if found else None
+
+    async def get_many_by_erp_id(
+        self, tenant_id: str, erp_ids: Collection[str]
+    ) -> dict[str, Payment]:
+        """The payments with these ERP ids, by ERP id (those not found are absent)."""
+        if not erp_ids:
+            return {}
+        found = await self._fetch(
+            _mine(tenant_id).where(one_of(self._session, payments.c.erp_id, erp_ids))
+        )
+        return {p.details.erp_id: p for p in found if p.details.erp_id is not None}
 
     async def with_credit(self, tenant_id: str, debtor_id: str, currency: str) -> list[Payment]:
         """The debtor's payments with unspent credit in ``currency``, oldest first, locked."""
@@ -117,6 +130,23 @@ class PaymentRepository:
             account_credits.c.tenant_id == tenant_id, account_credits.c.debtor_id == debtor_id
         )
         return {row.currency: row.amount_minor for row in await self._session.execute(query)}
+
+    async def account_credits_of(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[tuple[str, str], int]:
+        """Every non-zero account credit of these debtors, by ``(debtor id, currency)``."""
+        if not debtor_ids:
+            return {}
+        c = account_credits.c
+        query = select(c.debtor_id, c.currency, c.amount_minor).where(
+            c.tenant_id == tenant_id,
+            one_of(self._session, c.debtor_id, debtor_ids),
+            c.amount_minor != 0,
+        )
+        return {
+            (row.debtor_id, row.currency): row.amount_minor
+            for row in await self._session.execute(query)
+        }
 
     async def change_account_credit(
         self, tenant_id: str, debtor_id: str, currency: str, delta_minor: int

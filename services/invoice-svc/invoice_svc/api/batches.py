@@ -5,29 +5,39 @@ row is reported (``items[3].amount.currency``) and the others are still applied.
 applied in order, 500 per transaction (``service_layer/batches.py``); a row that needs an
 earlier one (an invoice whose debtor is new) must come after it, or in an earlier batch.
 Upsert by ERP id makes a re-sent row ``unchanged``; ``Idempotency-Key`` replays a whole
-request.
+request. Invoice and payment rows may name their debtor by the ERP's id
+(``debtor_erp_id``), so the ERP needs no lookup of ours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, ValidationError
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.security import require
 from debtflow_shared.unit_of_work import UnitOfWork
-from invoice_svc.api.batch_schemas import BatchIn, BatchOut, ItemError, ItemResult, item_field
+from invoice_svc.api.batch_schemas import (
+    DEBTOR_BATCH_EXAMPLES,
+    INVOICE_BATCH_EXAMPLES,
+    PAYMENT_BATCH_EXAMPLES,
+    BatchIn,
+    BatchOut,
+    ItemError,
+    ItemResult,
+    item_field,
+)
 from invoice_svc.api.debtor_schemas import DebtorIn
 from invoice_svc.api.invoice_schemas import InvoiceIn
 from invoice_svc.api.payment_schemas import PaymentIn
-from invoice_svc.service_layer.batches import Applied, RowOutcome, Status, apply_rows
-from invoice_svc.service_layer.debtors import upsert_debtor_in
-from invoice_svc.service_layer.invoices import issue_invoice_in
-from invoice_svc.service_layer.payments import record_payment_in
+from invoice_svc.service_layer.batches import RowOutcome, StartChunk, apply_rows
+from invoice_svc.service_layer.debtor_batch import DebtorChunk
+from invoice_svc.service_layer.invoice_batch import InvoiceChunk
+from invoice_svc.service_layer.payment_batch import PaymentChunk
 
 router = APIRouter(prefix="/batches", tags=["batches"])
 
@@ -39,10 +49,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def _status(created: bool, changed: bool) -> Status:
-    return "created" if created else "updated" if changed else "unchanged"
+R = TypeVar("R")  # a row as the service layer takes it
 
 
 @router.post(
@@ -51,12 +58,12 @@ def _status(created: bool, changed: bool) -> Status:
     response_model_exclude_none=True,
     responses=RESPONSES,
 )
-async def debtors_batch(body: BatchIn, principal: DebtorWriter, uow: UnitOfWorkDep) -> BatchOut:
-    async def apply(uow: UnitOfWork, row: DebtorIn) -> Applied:
-        result = await upsert_debtor_in(uow, principal.tenant_id, row.to_profile())
-        return Applied(_status(result.created, result.changed), result.debtor.id)
-
-    return await _run(uow, body, DebtorIn, apply)
+async def debtors_batch(
+    body: Annotated[BatchIn, Body(openapi_examples=DEBTOR_BATCH_EXAMPLES)],
+    principal: DebtorWriter,
+    uow: UnitOfWorkDep,
+) -> BatchOut:
+    return await _run(uow, principal, body, DebtorIn, DebtorIn.to_profile, DebtorChunk.start)
 
 
 @router.post(
@@ -65,12 +72,12 @@ async def debtors_batch(body: BatchIn, principal: DebtorWriter, uow: UnitOfWorkD
     response_model_exclude_none=True,
     responses=RESPONSES,
 )
-async def invoices_batch(body: BatchIn, principal: InvoiceWriter, uow: UnitOfWorkDep) -> BatchOut:
-    async def apply(uow: UnitOfWork, row: InvoiceIn) -> Applied:
-        result = await issue_invoice_in(uow, principal.tenant_id, row.to_command())
-        return Applied(_status(result.created, result.changed), result.invoice.id)
-
-    return await _run(uow, body, InvoiceIn, apply)
+async def invoices_batch(
+    body: Annotated[BatchIn, Body(openapi_examples=INVOICE_BATCH_EXAMPLES)],
+    principal: InvoiceWriter,
+    uow: UnitOfWorkDep,
+) -> BatchOut:
+    return await _run(uow, principal, body, InvoiceIn, InvoiceIn.to_command, InvoiceChunk.start)
 
 
 @router.post(
@@ -79,32 +86,34 @@ async def invoices_batch(body: BatchIn, principal: InvoiceWriter, uow: UnitOfWor
     response_model_exclude_none=True,
     responses=RESPONSES,
 )
-async def payments_batch(body: BatchIn, principal: PaymentWriter, uow: UnitOfWorkDep) -> BatchOut:
-    async def apply(uow: UnitOfWork, row: PaymentIn) -> Applied:
-        result = await record_payment_in(uow, principal.tenant_id, row.to_command())
-        return Applied("created" if result.created else "unchanged", result.payment.id)
-
-    return await _run(uow, body, PaymentIn, apply)
+async def payments_batch(
+    body: Annotated[BatchIn, Body(openapi_examples=PAYMENT_BATCH_EXAMPLES)],
+    principal: PaymentWriter,
+    uow: UnitOfWorkDep,
+) -> BatchOut:
+    return await _run(uow, principal, body, PaymentIn, PaymentIn.to_command, PaymentChunk.start)
 
 
 async def _run(
     uow: UnitOfWork,
+    principal: Principal,
     body: BatchIn,
     model: type[M],
-    apply: Callable[[UnitOfWork, M], Awaitable[Applied]],
+    to_row: Callable[[M], R],
+    start_chunk: StartChunk[R],
 ) -> BatchOut:
     results: dict[int, ItemResult] = {}
-    valid: list[tuple[int, M]] = []
+    valid: list[tuple[int, R]] = []
     for index, raw in enumerate(body.items):
         try:
-            valid.append((index, model.model_validate(raw)))
+            valid.append((index, to_row(model.model_validate(raw))))
         except ValidationError as error:
             errors = [
                 ItemError(field=item_field(index, e["loc"]), message=e["msg"])
                 for e in error.errors()
             ]
             results[index] = ItemResult(index=index, status="error", errors=errors)
-    for outcome in await apply_rows(uow, valid, apply):
+    for outcome in await apply_rows(uow, principal.tenant_id, valid, start_chunk):
         results[outcome.index] = _result(outcome)
     items = [results[i] for i in range(len(body.items))]
     counts = {

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, fi
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.http.problems import Unprocessable, field_error
+from invoice_svc.api.debtor_naming import NamesDebtor
 from invoice_svc.domain.invoice import Invoice, InvoiceLine
 from invoice_svc.service_layer.invoices import IssueInvoice
 
@@ -29,7 +30,7 @@ class InvoiceLineIn(BaseModel):
     quantity: str | None = Field(default=None, pattern=r"^-?\d+(\.\d+)?$", examples=["2"])
 
 
-class InvoiceIn(BaseModel):
+class InvoiceIn(NamesDebtor):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -42,13 +43,19 @@ class InvoiceIn(BaseModel):
                     "due_date": "2026-03-03",
                     "amount": {"amount_minor": 125000, "currency": "GBP"},
                     "lines": [{"description": "Widgets", "quantity": "10", "amount_minor": 125000}],
-                }
+                },
+                {
+                    "erp_id": "INV-2026-0043",
+                    "debtor_erp_id": "CUST-1001",
+                    "number": "2026-0043",
+                    "issue_date": "2026-02-01",
+                    "amount": {"amount_minor": 48000, "currency": "GBP"},
+                },
             ]
         },
     )
 
     erp_id: str | None = Field(default=None, min_length=1, max_length=100)
-    debtor_id: str = Field(min_length=1, max_length=36)
     number: str = Field(min_length=1, max_length=100)
     issue_date: date
     due_date: date | None = Field(default=None, description="from the debtor's terms if absent")
@@ -66,6 +73,7 @@ class InvoiceIn(BaseModel):
     def to_command(self) -> IssueInvoice:
         return IssueInvoice(
             debtor_id=self.debtor_id,
+            debtor_erp_id=self.debtor_erp_id,
             erp_id=self.erp_id,
             number=self.number,
             currency=self.amount.currency,

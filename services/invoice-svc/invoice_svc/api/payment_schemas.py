@@ -7,12 +7,13 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from debtflow_shared.catalog.money import Money
+from invoice_svc.api.debtor_naming import NamesDebtor
 from invoice_svc.api.invoice_schemas import PositiveMoney
 from invoice_svc.domain.payment import Payment, PaymentDetails, PaymentStatus
 from invoice_svc.service_layer.payments import RecordPayment
 
 
-class PaymentIn(BaseModel):
+class PaymentIn(NamesDebtor):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -31,12 +32,17 @@ class PaymentIn(BaseModel):
                     "received_on": "2026-03-02",
                     "invoice_ids": ["0b7e5d2c-8f43-4c55-a2b1-6d6f4a3c2e10"],
                 },
+                {
+                    "erp_id": "PAY-88121",
+                    "debtor_erp_id": "CUST-1001",
+                    "amount": {"amount_minor": 20000, "currency": "GBP"},
+                    "received_on": "2026-03-03",
+                },
             ]
         },
     )
 
     erp_id: str | None = Field(default=None, min_length=1, max_length=100)
-    debtor_id: str = Field(min_length=1, max_length=36)
     amount: PositiveMoney
     received_on: date
     reference: str | None = Field(default=None, max_length=200)
@@ -50,6 +56,7 @@ class PaymentIn(BaseModel):
     def to_command(self) -> RecordPayment:
         return RecordPayment(
             debtor_id=self.debtor_id,
+            debtor_erp_id=self.debtor_erp_id,
             invoice_ids=self.invoice_ids,
             details=PaymentDetails(
                 amount_minor=self.amount.amount_minor,

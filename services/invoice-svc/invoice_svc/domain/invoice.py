@@ -233,9 +233,13 @@ class Invoice(EventRecorder):
         invoice._record(InvoiceIssued(invoice=invoice.state()))
         return invoice
 
+    def amendment(self, terms: InvoiceTerms) -> tuple[str, ...]:
+        """The fields :meth:`amend` with ``terms`` would change (none: it would do nothing)."""
+        return tuple(f for f in _AMENDABLE if getattr(terms, f) != getattr(self.terms, f))
+
     def amend(self, terms: InvoiceTerms, *, time_zone: str, now: datetime) -> tuple[str, ...]:
         """Apply the ERP's new version; returns the changed fields (none: nothing happens)."""
-        changed = tuple(f for f in _AMENDABLE if getattr(terms, f) != getattr(self.terms, f))
+        changed = self.amendment(terms)
         if not changed:
             return ()
         self._require(COLLECTIBLE | {InvoiceStatus.PAID}, "amended")

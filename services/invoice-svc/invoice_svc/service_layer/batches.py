@@ -1,16 +1,21 @@
-"""Applying many ERP rows at once: chunked units of work, one savepoint per row.
+"""Applying many ERP rows at once: chunked units of work, a savepoint for each row that writes.
 
 A batch of 10,000 rows is not one giant transaction: rows are applied ``CHUNK_SIZE`` to a
-unit of work, each in a savepoint, so a row the ledger refuses is undone alone and reported,
-and the rows around it still commit. Rows are applied in the order given: a row that needs
-another (an invoice whose debtor is in the same request) must come after it.
+unit of work, and a row the ledger refuses is undone alone and reported while the rows
+around it still commit. Rows are applied in the order given: a row that needs another (an
+invoice whose debtor is in the same request) must come after it.
+
+Each kind of row has its :class:`Chunk` (``debtor_batch``, ``invoice_batch``,
+``payment_batch``): it reads what the chunk's rows need in a few queries up front, and
+decides per row whether it needs a savepoint. One that is refused before writing anything
+(or finds nothing to change) does not, and that is most rows of a typical ERP batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.invoice_repository import StaleInvoice
@@ -20,6 +25,7 @@ from invoice_svc.domain.invoice import LedgerError
 CHUNK_SIZE = 500
 
 Status = Literal["created", "updated", "unchanged", "error"]
+Row = TypeVar("Row", contravariant=True)
 T = TypeVar("T")
 
 
@@ -29,6 +35,10 @@ class Applied:
 
     status: Status
     id: str
+
+    @classmethod
+    def of(cls, id_: str, *, created: bool, changed: bool) -> Applied:
+        return cls("created" if created else "updated" if changed else "unchanged", id_)
 
 
 @dataclass(frozen=True)
@@ -40,29 +50,48 @@ class RowOutcome:
     message: str | None = None
 
 
+class Chunk(Protocol[Row]):
+    """One unit of work's rows: applied one by one, then finished before the commit."""
+
+    async def apply(self, row: Row) -> Applied:
+        """Apply one row, or raise (a ledger refusal) with nothing of it left written."""
+        ...
+
+    async def finish(self) -> None:
+        """Write what the chunk's rows left pending (at the end, once, not per row)."""
+        ...
+
+
+StartChunk = Callable[[UnitOfWork, str, Sequence[T]], Awaitable[Chunk[T]]]
+"""Prepares a chunk: ``(unit of work, tenant id, the chunk's rows)``."""
+
+
 async def apply_rows(
     uow: UnitOfWork,
+    tenant_id: str,
     rows: Sequence[tuple[int, T]],
-    apply: Callable[[UnitOfWork, T], Awaitable[Applied]],
+    start_chunk: StartChunk[T],
     *,
     chunk_size: int = CHUNK_SIZE,
 ) -> list[RowOutcome]:
     """Apply ``(index, row)`` pairs in order, ``chunk_size`` per committed unit of work."""
     outcomes: list[RowOutcome] = []
     for start in range(0, len(rows), chunk_size):
+        part = rows[start : start + chunk_size]
         async with uow:
-            for index, row in rows[start : start + chunk_size]:
-                try:
-                    async with uow.session.begin_nested():
-                        applied = await apply(uow, row)
-                except LedgerError as error:
-                    outcomes.append(
-                        RowOutcome(index, "error", field=error.field, message=str(error))
-                    )
-                except (StaleInvoice, StalePayment) as error:
-                    message = f"{error} was changed by another request; retry"
-                    outcomes.append(RowOutcome(index, "error", message=message))
-                else:
-                    outcomes.append(RowOutcome(index, applied.status, applied.id))
+            chunk = await start_chunk(uow, tenant_id, [row for _, row in part])
+            for index, row in part:
+                outcomes.append(await _apply_one(chunk, index, row))
+            await chunk.finish()
             await uow.commit()
     return outcomes
+
+
+async def _apply_one(chunk: Chunk[T], index: int, row: T) -> RowOutcome:
+    try:
+        applied = await chunk.apply(row)
+    except LedgerError as error:
+        return RowOutcome(index, "error", field=error.field, message=str(error))
+    except (StaleInvoice, StalePayment) as error:
+        return RowOutcome(index, "error", message=f"{error} was changed by another request; retry")
+    return RowOutcome(index, applied.status, applied.id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.credit_state_repository import CreditStateRepository
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
+from invoice_svc.domain.credit_limit import CreditState
 from invoice_svc.domain.debtor import Debtor
 
 
@@ -16,13 +19,53 @@ async def reassess_credit_limit(uow: UnitOfWork, debtor: Debtor) -> None:
     """
     states = CreditStateRepository(uow.session)
     state = await states.get(debtor.tenant_id, debtor.id)
-    limit = debtor.profile.credit_policy.credit_limit
-    if limit is None and not state.held_for_limit:
+    if not _watched(debtor, state):
         return
-    currency = limit.currency if limit else debtor.profile.currency
     balance = await InvoiceRepository(uow.session).open_balance(
-        debtor.tenant_id, debtor.id, currency
+        debtor.tenant_id, debtor.id, _balance_currency(debtor)
     )
-    if state.reassess(Money(amount_minor=balance, currency=currency), limit, uow.clock.now()):
+    await _decide(uow, states, state, debtor, balance)
+
+
+async def reassess_credit_limits(uow: UnitOfWork, debtors: Collection[Debtor]) -> None:
+    """:func:`reassess_credit_limit` for many debtors of one tenant, in id order.
+
+    Two queries whatever their number (states, then balances), so a batch can reassess
+    every debtor it touched once, after its rows, instead of once per row.
+    """
+    if not debtors:
+        return
+    tenant_id = next(iter(debtors)).tenant_id
+    states = CreditStateRepository(uow.session)
+    state_of = await states.get_many(tenant_id, [d.id for d in debtors])
+    watched = [d for d in sorted(debtors, key=lambda d: d.id) if _watched(d, state_of[d.id])]
+    balances = await InvoiceRepository(uow.session).open_balances(
+        tenant_id, [d.id for d in watched]
+    )
+    for debtor in watched:
+        balance = balances.get((debtor.id, _balance_currency(debtor)), 0)
+        await _decide(uow, states, state_of[debtor.id], debtor, balance)
+
+
+def _watched(debtor: Debtor, state: CreditState) -> bool:
+    """Whether the balance matters: a limit to exceed, or a hold for one to lift."""
+    return debtor.profile.credit_policy.credit_limit is not None or state.held_for_limit
+
+
+def _balance_currency(debtor: Debtor) -> str:
+    limit = debtor.profile.credit_policy.credit_limit
+    return limit.currency if limit else debtor.profile.currency
+
+
+async def _decide(
+    uow: UnitOfWork,
+    states: CreditStateRepository,
+    state: CreditState,
+    debtor: Debtor,
+    balance_minor: int,
+) -> None:
+    balance = Money(amount_minor=balance_minor, currency=_balance_currency(debtor))
+    limit = debtor.profile.credit_policy.credit_limit
+    if state.reassess(balance, limit, uow.clock.now()):
         await states.save(state)
         uow.track(state)

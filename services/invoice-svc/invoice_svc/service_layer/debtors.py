@@ -29,20 +29,29 @@ async def upsert_debtor_in(uow: UnitOfWork, tenant_id: str, profile: DebtorProfi
     """:func:`upsert_debtor` inside a unit of work that is already open (a consumer's)."""
     repository = DebtorRepository(uow.session)
     existing = await repository.get_by_erp_id(tenant_id, profile.erp_id) if profile.erp_id else None
+    result = register_or_change(uow, tenant_id, existing, profile)
+    if result.created:
+        await repository.add(result.debtor)
+    elif result.changed:
+        await repository.save(result.debtor)
+    uow.track(result.debtor)
+    return result
+
+
+def register_or_change(
+    uow: UnitOfWork, tenant_id: str, existing: Debtor | None, profile: DebtorProfile
+) -> UpsertResult:
+    """A new debtor with ``profile``, or ``existing`` (the one with its ERP id) changed to it.
+
+    Nothing is written: the caller adds or saves the debtor and tracks it.
+    """
     now = uow.clock.now()
     if existing is None:
         debtor = Debtor.register(
             debtor_id=str(new_event_id()), tenant_id=tenant_id, profile=profile, now=now
         )
-        await repository.add(debtor)
-        created, changed = True, True
-    else:
-        debtor, created = existing, False
-        changed = debtor.change(profile, now)
-        if changed:
-            await repository.save(debtor)
-    uow.track(debtor)
-    return UpsertResult(debtor, created, changed)
+        return UpsertResult(debtor, created=True, changed=True)
+    return UpsertResult(existing, created=False, changed=existing.change(profile, now))
 
 
 async def update_debtor(

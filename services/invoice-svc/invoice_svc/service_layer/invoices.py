@@ -40,7 +40,7 @@ class ErpIdConflict(LedgerError):
 
 @dataclass(frozen=True)
 class IssueInvoice:
-    debtor_id: str
+    debtor_id: str | None  # None: the debtor is named by ``debtor_erp_id``
     number: str
     currency: str
     issue_date: date
@@ -48,6 +48,7 @@ class IssueInvoice:
     due_date: date | None = None
     erp_id: str | None = None
     lines: tuple[InvoiceLine, ...] = ()
+    debtor_erp_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,56 @@ async def issue_invoice(uow: UnitOfWork, tenant_id: str, command: IssueInvoice) 
 
 
 async def issue_invoice_in(uow: UnitOfWork, tenant_id: str, command: IssueInvoice) -> UpsertResult:
-    """:func:`issue_invoice` inside a unit of work that is already open (consumer, batch)."""
-    debtor = await lock_debtor_for_writing(uow, tenant_id, command.debtor_id)
+    """:func:`issue_invoice` inside a unit of work that is already open (consumer)."""
+    debtor = await lock_named_debtor(uow, tenant_id, command.debtor_id, command.debtor_erp_id)
     invoices = InvoiceRepository(uow.session)
-    terms = InvoiceTerms(
+    existing = await invoices.get_by_erp_id(tenant_id, command.erp_id) if command.erp_id else None
+    result = await write_invoice(uow, invoices, debtor, existing, command)
+    if result.changed:
+        await reassess_credit_limit(uow, debtor)
+    uow.track(result.invoice)
+    return result
+
+
+async def write_invoice(
+    uow: UnitOfWork,
+    invoices: InvoiceRepository,
+    debtor: Debtor,
+    existing: Invoice | None,
+    command: IssueInvoice,
+    *,
+    spend_credit: bool = True,
+) -> UpsertResult:
+    """Issue ``command`` for ``debtor`` (the caller holds its lock), or amend ``existing``,
+    the invoice with the command's ERP id.
+
+    Writes only: the caller tracks the invoice and, when it changed, reassesses the debtor's
+    credit limit. ``spend_credit=False`` is for a caller that knows the debtor has no account
+    credit in the invoice's currency.
+    """
+    terms = invoice_terms(debtor, command)
+    if existing is not None:
+        if existing.debtor_id != debtor.id:
+            raise ErpIdConflict(
+                f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
+                field="debtor_id" if command.debtor_id is not None else "debtor_erp_id",
+            )
+        now = uow.clock.now()
+        changed = existing.amend(terms, time_zone=debtor.profile.time_zone, now=now)
+        if changed:
+            await invoices.save(existing)
+        return UpsertResult(existing, created=False, changed=bool(changed))
+    invoice = new_invoice(uow, debtor, command, terms)
+    await invoices.add(invoice)
+    if spend_credit:
+        await _spend_account_credit(uow, invoice)
+    await invoices.save(invoice)
+    return UpsertResult(invoice, created=True, changed=True)
+
+
+def invoice_terms(debtor: Debtor, command: IssueInvoice) -> InvoiceTerms:
+    """The command's terms; without a due date, the debtor's payment terms give one."""
+    return InvoiceTerms(
         number=command.number,
         currency=command.currency,
         issue_date=command.issue_date,
@@ -81,35 +128,21 @@ async def issue_invoice_in(uow: UnitOfWork, tenant_id: str, command: IssueInvoic
         amount_minor=command.amount_minor,
         lines=command.lines,
     )
-    now = uow.clock.now()
-    existing = await invoices.get_by_erp_id(tenant_id, command.erp_id) if command.erp_id else None
-    if existing is not None:
-        if existing.debtor_id != debtor.id:
-            raise ErpIdConflict(
-                f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
-                field="debtor_id",
-            )
-        changed = existing.amend(terms, time_zone=debtor.profile.time_zone, now=now)
-        if changed:
-            await invoices.save(existing)
-            await reassess_credit_limit(uow, debtor)
-        uow.track(existing)
-        return UpsertResult(existing, created=False, changed=bool(changed))
-    invoice = Invoice.issue(
+
+
+def new_invoice(
+    uow: UnitOfWork, debtor: Debtor, command: IssueInvoice, terms: InvoiceTerms
+) -> Invoice:
+    """The invoice ``command`` issues (nothing written yet)."""
+    return Invoice.issue(
         invoice_id=str(new_event_id()),
-        tenant_id=tenant_id,
+        tenant_id=debtor.tenant_id,
         debtor_id=debtor.id,
         erp_id=command.erp_id,
         terms=terms,
         time_zone=debtor.profile.time_zone,
-        now=now,
+        now=uow.clock.now(),
     )
-    await invoices.add(invoice)
-    await _spend_account_credit(uow, invoice)
-    await invoices.save(invoice)
-    await reassess_credit_limit(uow, debtor)
-    uow.track(invoice)
-    return UpsertResult(invoice, created=True, changed=True)
 
 
 async def credit_invoice(
@@ -217,10 +250,30 @@ async def _spend_account_credit(uow: UnitOfWork, invoice: Invoice) -> None:
 
 async def lock_debtor_for_writing(uow: UnitOfWork, tenant_id: str, debtor_id: str) -> Debtor:
     if not await InvoiceRepository(uow.session).lock_debtor(tenant_id, debtor_id):
-        raise UnknownDebtor(f"debtor {debtor_id} not found", field="debtor_id")
+        raise unknown_debtor(debtor_id, None)
     debtor = await DebtorRepository(uow.session).get(tenant_id, debtor_id)
     assert debtor is not None  # locked just now
     return debtor
+
+
+async def lock_named_debtor(
+    uow: UnitOfWork, tenant_id: str, debtor_id: str | None, debtor_erp_id: str | None
+) -> Debtor:
+    """The debtor a command names, by our id or else by the ERP's, locked for writing."""
+    if debtor_id is not None:
+        return await lock_debtor_for_writing(uow, tenant_id, debtor_id)
+    assert debtor_erp_id is not None, "a command names its debtor one way or the other"
+    found = await DebtorRepository(uow.session).lock_many(tenant_id, erp_ids=[debtor_erp_id])
+    if not found:
+        raise unknown_debtor(None, debtor_erp_id)
+    return found[0]
+
+
+def unknown_debtor(debtor_id: str | None, debtor_erp_id: str | None) -> UnknownDebtor:
+    """The refusal for a debtor the tenant does not have, naming the field that named it."""
+    if debtor_id is not None:
+        return UnknownDebtor(f"debtor {debtor_id} not found", field="debtor_id")
+    return UnknownDebtor(f"no debtor has ERP id {debtor_erp_id!r}", field="debtor_erp_id")
 
 
 async def lock_invoice(

@@ -9,10 +9,15 @@ from debtflow_shared.envelope import new_event_id
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
+from invoice_svc.domain.debtor import Debtor
 from invoice_svc.domain.invoice import Invoice, LedgerError
 from invoice_svc.domain.payment import Payment, PaymentDetails
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
-from invoice_svc.service_layer.invoices import ErpIdConflict, lock_debtor_for_writing
+from invoice_svc.service_layer.invoices import (
+    ErpIdConflict,
+    lock_debtor_for_writing,
+    lock_named_debtor,
+)
 from invoice_svc.service_layer.ledger_settings import ledger_rules
 
 
@@ -22,9 +27,10 @@ class PaymentNotFound(LedgerError):
 
 @dataclass(frozen=True)
 class RecordPayment:
-    debtor_id: str
+    debtor_id: str | None  # None: the debtor is named by ``debtor_erp_id``
     details: PaymentDetails
     invoice_ids: tuple[str, ...] | None = None
+    debtor_erp_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,27 @@ async def record_payment_in(
     uow: UnitOfWork, tenant_id: str, command: RecordPayment
 ) -> RecordResult:
     """:func:`record_payment` inside a unit of work that is already open."""
-    debtor = await lock_debtor_for_writing(uow, tenant_id, command.debtor_id)
-    payments = PaymentRepository(uow.session)
-    invoices = InvoiceRepository(uow.session)
+    debtor = await lock_named_debtor(uow, tenant_id, command.debtor_id, command.debtor_erp_id)
     erp_id = command.details.erp_id
+    payments = PaymentRepository(uow.session)
     existing = await payments.get_by_erp_id(tenant_id, erp_id) if erp_id else None
+    result = await receive_payment(uow, debtor, existing, command)
+    if result.created:
+        await reassess_credit_limit(uow, debtor)
+        uow.track(result.payment)
+    return result
+
+
+async def receive_payment(
+    uow: UnitOfWork, debtor: Debtor, existing: Payment | None, command: RecordPayment
+) -> RecordResult:
+    """Record and allocate ``command`` for ``debtor`` (the caller holds its lock), unless
+    ``existing``, the payment with its ERP id, already is this payment.
+
+    Tracks the invoices it pays; the caller reassesses the debtor's credit limit, then tracks
+    a new payment (so a hold or release it causes precedes it in the outbox, as it always has).
+    """
+    tenant_id, erp_id = debtor.tenant_id, command.details.erp_id
     if existing is not None:
         if existing.debtor_id != debtor.id or existing.details != command.details:
             raise ErpIdConflict(
@@ -58,6 +80,8 @@ async def record_payment_in(
                 field="erp_id",
             )
         return RecordResult(existing, created=False)
+    payments = PaymentRepository(uow.session)
+    invoices = InvoiceRepository(uow.session)
     named = await _named_invoices(invoices, tenant_id, debtor.id, command.invoice_ids)
     candidates = (
         [] if named is not None else await invoices.collectible_for_debtor(tenant_id, debtor.id)
@@ -80,8 +104,6 @@ async def record_payment_in(
     await payments.change_account_credit(
         tenant_id, debtor.id, payment.currency, payment.unapplied_minor
     )
-    await reassess_credit_limit(uow, debtor)
-    uow.track(payment)
     return RecordResult(payment, created=True)
 
 
