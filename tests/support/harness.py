@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.engine import make_url
 
 from debtflow_shared.auth import SigningKey, TokenVerifier, generate_key_pair, issue_token
@@ -231,6 +232,19 @@ class Backend:
                     await connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
             finally:
                 await connection.close()
+        if self.is_infra and self.kafka_bootstrap:
+            await self._delete_topics()
+
+    async def _delete_topics(self) -> None:
+        """Drop this test's topics: a broker holding every test's partitions runs out of files."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
+        await asyncio.wait_for(admin.start(), timeout=30)
+        try:
+            mine = [t for t in await admin.list_topics() if t.startswith(f"{self.prefix}.")]
+            if mine:
+                await asyncio.wait_for(admin.delete_topics(mine, timeout_ms=30_000), timeout=40)
+        finally:
+            await admin.close()
 
 
 def infra_urls() -> tuple[str | None, str | None]:
