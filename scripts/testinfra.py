@@ -510,6 +510,10 @@ def random_cluster_id() -> str:
             return cluster_id
 
 
+# The brokers this process launched, by pid: their exit is known without guessing.
+_LAUNCHED: dict[int, subprocess.Popen[bytes]] = {}
+
+
 @dataclass
 class Kafka:
     """A single-node KRaft Kafka (broker and controller in one JVM) in its own temp dir."""
@@ -567,6 +571,7 @@ class Kafka:
                 start_new_session=True,
             )
         self.pid = process.pid
+        _LAUNCHED[process.pid] = process
         save_handle(self)
 
     def wait_until_ready(self, launched: float, timeout: float) -> None:
@@ -574,13 +579,19 @@ class Kafka:
         server_log = self.workdir / "server.log"
 
         def ready() -> bool:
-            if not self.is_running():
+            if self._exited():
                 raise StartupFailed(f"Kafka exited during startup\n{self._log_tails()}")
             started = KAFKA_STARTED_LINE in server_log.read_text(errors="replace")
             return started and port_accepts(self.port)
 
         if not wait_for(ready, launched + timeout - time.monotonic()):
             raise StartupFailed(f"Kafka not ready {timeout:.0f}s after launch\n{self._log_tails()}")
+
+    def _exited(self) -> bool:
+        # Our own child: ask it. Its command line is not the JVM's until exec has happened,
+        # so the marker check below would call a broker that is just starting "gone".
+        child = _LAUNCHED.get(self.pid) if self.pid is not None else None
+        return child.poll() is not None if child is not None else not self.is_running()
 
     def is_running(self) -> bool:
         # The JVM's command line names files in the workdir, so the workdir is the marker.
