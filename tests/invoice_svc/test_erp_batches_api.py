@@ -53,10 +53,12 @@ async def written(ledger: Ledger) -> list[Envelope]:
         return [Envelope.from_bytes(value) for value in values]
 
 
-async def emitted_by(ledger: Ledger, batch: dict[str, Any]) -> tuple[Any, list[Envelope]]:
-    """POST an invoice batch; its body and the events it wrote (and only those)."""
+async def emitted_by(
+    ledger: Ledger, batch: dict[str, Any], path: str = "/v1/batches/invoices"
+) -> tuple[Any, list[Envelope]]:
+    """POST a batch (invoices unless told); its body and the events it wrote (only those)."""
     before = len(await written(ledger))
-    response = await ledger.post("/v1/batches/invoices", batch)
+    response = await ledger.post(path, batch)
     assert response.status_code == 200, response.text
     return response.json(), (await written(ledger))[before:]
 
@@ -276,6 +278,20 @@ async def test_a_batch_crossing_the_credit_limit_holds_credit_once_at_its_final_
         not_held = await states.get(ledger.tenant, back_under)
     assert (held.on_hold, held.held_for_limit) == (True, True)
     assert not not_held.on_hold
+
+
+async def test_a_debtor_batch_lowering_a_limit_below_the_balance_holds_credit(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor("C-1", credit_policy={"credit_limit": money(20_000)})
+    await ledger.invoice(debtor, 12_000)
+    lowered = debtor_row("C-1", credit_policy={"credit_limit": money(10_000)})
+    body, events = await emitted_by(ledger, {"items": [lowered]}, path="/v1/batches/debtors")
+    assert body["updated"] == 1, body
+    holds = [e for e in events if e.type == "debtor.credit_hold"]
+    assert [(e.data["debtor_id"], e.data["open_balance"]) for e in holds] == [
+        (debtor, money(12_000))
+    ]
 
 
 async def test_a_payment_batch_bringing_the_balance_under_the_limit_releases_the_hold(

@@ -209,6 +209,29 @@ async def test_crossing_the_credit_limit_holds_credit_once_and_payment_releases_
     assert by_type["debtor.credit_released"]["open_balance"] == money(8_000)
 
 
+async def test_lowering_the_credit_limit_below_the_balance_holds_and_raising_it_releases(
+    ledger: Ledger, backend: Backend
+) -> None:
+    async with backend.probe("debtor.credit_hold", "debtor.credit_released") as seen:
+        debtor = await ledger.debtor(credit_policy={"credit_limit": money(20_000)})
+        await ledger.invoice(debtor, 12_000, due="2026-03-15")
+        # ERP upsert with a lower limit: 12,000 > 10,000, no invoice moved.
+        await ledger.debtor(credit_policy={"credit_limit": money(10_000)})
+        await eventually(lambda: len(seen.messages) == 1)
+        profile = await ledger.read(f"/v1/debtors/{debtor}")
+        body = {k: profile[k] for k in ("erp_id", "name", "country", "currency", "time_zone")}
+        raised = await ledger.client.put(
+            f"/v1/debtors/{debtor}",
+            json=body | {"credit_policy": {"credit_limit": money(15_000)}},
+            headers=ledger.headers,
+        )
+        assert raised.status_code == 200, raised.text
+        await eventually(lambda: len(seen.messages) == 2)
+    by_type = {e.type: e.data for e in seen.envelopes()}
+    assert by_type["debtor.credit_hold"]["open_balance"] == money(12_000)
+    assert by_type["debtor.credit_released"]["open_balance"] == money(12_000)
+
+
 async def test_payment_for_an_unknown_debtor_names_the_field(ledger: Ledger) -> None:
     response = await ledger.pay("no-such-debtor", 1_000)
     assert response.status_code == 422

@@ -14,6 +14,7 @@ from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 from invoice_svc.service_layer.batches import Applied
+from invoice_svc.service_layer.credit_limit import reassess_credit_limits
 from invoice_svc.service_layer.debtors import register_or_change
 
 
@@ -31,6 +32,7 @@ class DebtorChunk:
         # By ERP id: the debtor as the database holds it, or None when it holds none.
         self._known = known
         self._to_insert: list[Debtor] = []
+        self._new_limits: dict[str, Debtor] = {}
 
     @classmethod
     async def start(
@@ -54,11 +56,14 @@ class DebtorChunk:
                 del self._known[row.erp_id]  # a later row finds it in the database
         elif result.changed:
             await self._repository.save(result.debtor)
+        if result.credit_limit_changed:
+            self._new_limits[result.debtor.id] = result.debtor
         self._uow.track(result.debtor)
         return Applied.of(result.debtor.id, created=result.created, changed=result.changed)
 
     async def finish(self) -> None:
         await self._insert_collected()
+        await reassess_credit_limits(self._uow, list(self._new_limits.values()))
 
     async def _existing(self, erp_id: str | None) -> Debtor | None:
         if erp_id is None:

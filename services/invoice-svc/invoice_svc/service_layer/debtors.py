@@ -8,6 +8,7 @@ from debtflow_shared.envelope import new_event_id
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
+from invoice_svc.service_layer.credit_limit import reassess_credit_limit
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class UpsertResult:
     debtor: Debtor
     created: bool
     changed: bool
+    # A new limit can put a debtor on hold, or lift one, with no invoice moving.
+    credit_limit_changed: bool = False
 
 
 async def upsert_debtor(uow: UnitOfWork, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
@@ -33,7 +36,9 @@ async def upsert_debtor_in(uow: UnitOfWork, tenant_id: str, profile: DebtorProfi
     if result.created:
         await repository.add(result.debtor)
     elif result.changed:
-        await repository.save(result.debtor)
+        await repository.save(result.debtor)  # the update holds the debtor's row lock
+    if result.credit_limit_changed:
+        await reassess_credit_limit(uow, result.debtor)
     uow.track(result.debtor)
     return result
 
@@ -51,7 +56,14 @@ def register_or_change(
             debtor_id=str(new_event_id()), tenant_id=tenant_id, profile=profile, now=now
         )
         return UpsertResult(debtor, created=True, changed=True)
-    return UpsertResult(existing, created=False, changed=existing.change(profile, now))
+    limit_before = existing.profile.credit_policy.credit_limit
+    changed = existing.change(profile, now)
+    return UpsertResult(
+        existing,
+        created=False,
+        changed=changed,
+        credit_limit_changed=existing.profile.credit_policy.credit_limit != limit_before,
+    )
 
 
 async def update_debtor(
@@ -63,8 +75,11 @@ async def update_debtor(
         debtor = await repository.get(tenant_id, debtor_id)
         if debtor is None:
             return None
-        if debtor.change(profile, uow.clock.now()):
-            await repository.save(debtor)
+        result = register_or_change(uow, tenant_id, debtor, profile)
+        if result.changed:
+            await repository.save(debtor)  # the update holds the debtor's row lock
+        if result.credit_limit_changed:
+            await reassess_credit_limit(uow, debtor)
         uow.track(debtor)
         await uow.commit()
     return debtor
