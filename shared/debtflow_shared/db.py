@@ -104,6 +104,20 @@ def insert_unless_present(
     return insert(table).values(values).on_conflict_do_nothing(index_elements=on)
 
 
+async def insert_if_absent(
+    session: AsyncSession, table: Table, row: dict[str, Any], *, on: Sequence[str] | None = None
+) -> bool:
+    """Insert ``row`` unless a unique key (``on``, else any) already holds it; whether it went in.
+
+    A lost race is an answer, not an error: the transaction stays usable, e.g. to read the
+    row a concurrent transaction committed first.
+    """
+    key = next(iter(table.primary_key.columns))
+    dialect = session.get_bind().dialect.name
+    statement = insert_unless_present(table, dialect, row, on=on).returning(key)
+    return (await session.execute(statement)).first() is not None
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from debtflow_shared.db import insert_unless_present
+from debtflow_shared.db import insert_if_absent
 from debtflow_shared.envelope import Envelope
 from debtflow_shared.platform_tables import PlatformTables
 
@@ -25,9 +25,4 @@ async def claim(
         "topic": envelope.type,
         "processed_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    statement = insert_unless_present(
-        tables.inbox, dialect, values, on=["consumer", "event_id"]
-    ).returning(tables.inbox.c.event_id)
-    result = await session.execute(statement)
-    return result.first() is not None
+    return await insert_if_absent(session, tables.inbox, values, on=["consumer", "event_id"])

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from debtflow_shared.db import insert_unless_present
+from debtflow_shared.db import insert_if_absent
 from invoice_svc.adapters.tables import credit_requests, debtor_credit_state
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.credit_limit import CreditState
@@ -85,12 +85,7 @@ class CreditStateRepository:
             "kind": kind,
             "received_at": now,
         }
-        dialect = self._session.get_bind().dialect.name
-        statement = insert_unless_present(
-            credit_requests, dialect, row, on=["tenant_id", "request_id"]
-        )
-        inserted = await self._session.execute(statement.returning(credit_requests.c.request_id))
-        return inserted.first() is not None
+        return await insert_if_absent(self._session, credit_requests, row)
 
 
 def _to_state(row: Any) -> CreditState:

@@ -11,6 +11,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
+from debtflow_shared.db import insert_if_absent
 from invoice_svc.adapters.tables import debtors
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
@@ -84,8 +85,9 @@ class DebtorRepository:
         rows = (await self._session.execute(query.order_by(debtors.c.id).limit(limit))).mappings()
         return [_to_debtor(row) for row in rows]
 
-    async def add(self, debtor: Debtor) -> None:
-        await self._session.execute(insert(debtors).values(_new_row(debtor)))
+    async def add(self, debtor: Debtor) -> bool:
+        """Insert a new debtor; False when a concurrent request took its ERP id first."""
+        return await insert_if_absent(self._session, debtors, _new_row(debtor))
 
     async def add_many(self, new: Sequence[Debtor]) -> None:
         """:meth:`add` for many debtors in one statement."""

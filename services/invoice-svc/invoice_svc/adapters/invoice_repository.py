@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
+from debtflow_shared.db import insert_if_absent
 from invoice_svc.adapters.tables import credit_notes, debtors, invoices
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.invoice import CHASED, COLLECTIBLE, Invoice, InvoiceLine, InvoiceTerms
@@ -147,9 +148,12 @@ class InvoiceRepository:
             )
         return await self._fetch(query.order_by(invoices.c.due_date, invoices.c.id).limit(limit))
 
-    async def add(self, invoice: Invoice) -> None:
-        await self._session.execute(insert(invoices).values(_new_row(invoice)))
+    async def add(self, invoice: Invoice) -> bool:
+        """Insert a new invoice; False when a concurrent request took its ERP id first."""
+        if not await insert_if_absent(self._session, invoices, _new_row(invoice)):
+            return False
         self._stored_versions[invoice.id] = invoice.version
+        return True
 
     async def add_many(self, new: Sequence[Invoice]) -> None:
         """:meth:`add` for many invoices in one statement."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from debtflow_shared.db import insert_unless_present
+from debtflow_shared.db import insert_if_absent
 from invoice_svc.adapters.tables import ledger_settings
 from invoice_svc.domain.ledger_settings import AllocationOrder, LedgerRules, LedgerSettings
 
@@ -38,18 +38,15 @@ class LedgerSettingsRepository:
         }
         t = ledger_settings.c
         if settings.version == 1:
-            dialect = self._session.get_bind().dialect.name
             row = {"tenant_id": settings.tenant_id, **values}
-            statement = insert_unless_present(ledger_settings, dialect, row, on=["tenant_id"])
-            stored = (await self._session.execute(statement.returning(t.tenant_id))).first()
+            stored = await insert_if_absent(self._session, ledger_settings, row)
         else:
-            stored = (
-                await self._session.execute(
-                    update(ledger_settings)
-                    .where(t.tenant_id == settings.tenant_id, t.version == settings.version - 1)
-                    .values(**values)
-                    .returning(t.tenant_id)
-                )
-            ).first()
-        if stored is None:
+            changed = await self._session.execute(
+                update(ledger_settings)
+                .where(t.tenant_id == settings.tenant_id, t.version == settings.version - 1)
+                .values(**values)
+                .returning(t.tenant_id)
+            )
+            stored = changed.first() is not None
+        if not stored:
             raise StaleLedgerSettings("the ledger settings were changed by another request; retry")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.db import insert_if_absent
 from invoice_svc.adapters.tables import account_credits, allocations, payments
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.payment import AllocationLine, Payment, PaymentDetails, PaymentStatus
@@ -69,27 +70,29 @@ class PaymentRepository:
             )
         return await self._fetch(query.order_by(payments.c.received_on, payments.c.id).limit(limit))
 
-    async def add(self, payment: Payment) -> None:
+    async def add(self, payment: Payment) -> bool:
+        """Insert a new payment; False when a concurrent request took its ERP id first."""
         d = payment.details
-        await self._session.execute(
-            insert(payments).values(
-                id=payment.id,
-                tenant_id=payment.tenant_id,
-                debtor_id=payment.debtor_id,
-                erp_id=d.erp_id,
-                amount_minor=d.amount_minor,
-                currency=d.currency,
-                received_on=d.received_on,
-                reference=d.reference,
-                method=d.method,
-                status=payment.status.value,
-                unapplied_minor=payment.unapplied_minor,
-                version=payment.version,
-                created_at=payment.created_at,
-            )
-        )
+        row = {
+            "id": payment.id,
+            "tenant_id": payment.tenant_id,
+            "debtor_id": payment.debtor_id,
+            "erp_id": d.erp_id,
+            "amount_minor": d.amount_minor,
+            "currency": d.currency,
+            "received_on": d.received_on,
+            "reference": d.reference,
+            "method": d.method,
+            "status": payment.status.value,
+            "unapplied_minor": payment.unapplied_minor,
+            "version": payment.version,
+            "created_at": payment.created_at,
+        }
+        if not await insert_if_absent(self._session, payments, row):
+            return False
         await self._write_allocations(payment)
         self._stored_versions[payment.id] = payment.version
+        return True
 
     async def save(self, payment: Payment) -> None:
         """Write a changed payment; optimistic: fails if the stored version moved meanwhile."""

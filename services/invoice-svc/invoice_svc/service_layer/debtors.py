@@ -33,9 +33,12 @@ async def upsert_debtor_in(uow: UnitOfWork, tenant_id: str, profile: DebtorProfi
     repository = DebtorRepository(uow.session)
     existing = await repository.get_by_erp_id(tenant_id, profile.erp_id) if profile.erp_id else None
     result = register_or_change(uow, tenant_id, existing, profile)
-    if result.created:
-        await repository.add(result.debtor)
-    elif result.changed:
+    if result.created and not await repository.add(result.debtor):
+        # A concurrent request registered this ERP id and committed first: update its debtor.
+        winner = await repository.get_by_erp_id(tenant_id, profile.erp_id or "")
+        assert winner is not None, "read committed: the winner's row is visible now"
+        result = register_or_change(uow, tenant_id, winner, profile)
+    if result.changed and not result.created:
         await repository.save(result.debtor)  # the update holds the debtor's row lock
     if result.credit_limit_changed:
         await reassess_credit_limit(uow, result.debtor)

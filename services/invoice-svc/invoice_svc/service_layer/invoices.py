@@ -110,7 +110,13 @@ async def write_invoice(
             await invoices.save(existing)
         return UpsertResult(existing, created=False, changed=bool(changed))
     invoice = new_invoice(uow, debtor, command, terms)
-    await invoices.add(invoice)
+    if not await invoices.add(invoice):
+        # Another debtor's invoice took the ERP id since we looked (this debtor's writers
+        # are serialised by its lock, so it cannot be this debtor's).
+        raise ErpIdConflict(
+            f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
+            field="debtor_id" if command.debtor_id is not None else "debtor_erp_id",
+        )
     if spend_credit:
         await _spend_account_credit(uow, invoice)
     await invoices.save(invoice)

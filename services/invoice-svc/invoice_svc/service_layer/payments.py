@@ -100,7 +100,10 @@ async def receive_payment(
     for invoice in named if named is not None else candidates:
         await invoices.save(invoice)
         uow.track(invoice)
-    await payments.add(payment)
+    if not await payments.add(payment):
+        raise ErpIdConflict(
+            f"payment ERP id {erp_id!r} was recorded by a concurrent request", field="erp_id"
+        )
     await payments.change_account_credit(
         tenant_id, debtor.id, payment.currency, payment.unapplied_minor
     )
