@@ -247,6 +247,28 @@ async def test_new_invoices_in_a_batch_spend_the_debtors_account_credit_oldest_r
     assert (await ledger.read(f"/v1/payments/{payment['id']}"))["unapplied"] == money(0)
 
 
+async def test_a_batch_amendment_raising_an_amount_spends_account_credit(ledger: Ledger) -> None:
+    debtor = await ledger.debtor("C-1")
+    await ledger.post("/v1/batches/invoices", {"items": [invoice_row(debtor, "I-1")]})
+    payment = (await ledger.pay(debtor, 13_000)).json()
+    body, _ = await emitted_by(
+        ledger,
+        {
+            "items": [
+                invoice_row(debtor, "I-1", amount=money(11_000)),  # 1,000 more: from credit
+                invoice_row(debtor, "I-2", amount=money(5_000)),  # takes the 2,000 left
+            ]
+        },
+    )
+    assert body["failed"] == 0, body
+    listed = (await ledger.get("/v1/invoices", debtor_id=debtor)).json()["items"]
+    assert {i["erp_id"]: i["open_balance"] for i in listed} == {
+        "I-1": money(0),
+        "I-2": money(3_000),
+    }
+    assert (await ledger.read(f"/v1/payments/{payment['id']}"))["unapplied"] == money(0)
+
+
 async def test_a_batch_crossing_the_credit_limit_holds_credit_once_at_its_final_balance(
     ledger: Ledger,
 ) -> None:

@@ -53,6 +53,22 @@ async def test_overpayment_becomes_account_credit_used_on_the_next_invoice(
     assert {a["invoice_id"] for a in spent["allocations"]} >= {later["id"]}
 
 
+async def test_an_amendment_raising_the_amount_is_paid_from_account_credit_first(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    invoice = await ledger.invoice(debtor, 10_000, erp_id="INV-1", number="A")
+    payment = (await ledger.pay(debtor, 13_000)).json()
+    assert payment["unapplied"] == money(3_000)
+    amended = (await ledger.invoice_upsert(debtor, invoice, amount_minor=12_000)).json()
+    assert (amended["status"], amended["open_balance"]) == ("paid", money(0))
+    assert (await ledger.read(f"/v1/payments/{payment['id']}"))["unapplied"] == money(1_000)
+    reversed_ = await ledger.post(f"/v1/payments/{payment['id']}/reverse", {"reason": "bounced"})
+    assert reversed_.status_code == 200, reversed_.text
+    reopened = await ledger.read(f"/v1/invoices/{invoice['id']}")
+    assert reopened["open_balance"] == money(12_000)
+
+
 async def test_payment_without_named_invoices_pays_the_oldest_due_first(ledger: Ledger) -> None:
     debtor = await ledger.debtor()
     newer = await ledger.invoice(debtor, 5_000, due="2026-04-30")

@@ -502,7 +502,8 @@ class Invoice(EventRecorder):
         return principal, charges
 
     def apply_account_credit(self, available_minor: int, *, now: datetime) -> tuple[int, int]:
-        """Spend unapplied account credit on this invoice (on issue), as ``invoice.updated``."""
+        """Spend unapplied account credit on this invoice (on issue, or when an amendment raises
+        its amount), as ``invoice.updated``."""
         first_event = len(self._events)
         status_before = self.status
         taken = self.apply_payment(available_minor, now=now)

@@ -195,8 +195,20 @@ class Payment(EventRecorder):
         if principal + charges == 0:
             return False
         self.unapplied_minor -= principal + charges
-        self.allocations.append(AllocationLine(invoice.id, principal, charges))
+        self._add_allocation(AllocationLine(invoice.id, principal, charges))
         return True
+
+    def _add_allocation(self, new: AllocationLine) -> None:
+        # One line per invoice: credit may pay an invoice the payment already paid once.
+        for index, line in enumerate(self.allocations):
+            if line.invoice_id == new.invoice_id:
+                self.allocations[index] = AllocationLine(
+                    new.invoice_id,
+                    line.principal_minor + new.principal_minor,
+                    line.charges_minor + new.charges_minor,
+                )
+                return
+        self.allocations.append(new)
 
     def _allocations_of(self, invoices: Sequence[Invoice]) -> tuple[Allocation, ...]:
         by_id = {i.id: i for i in invoices}

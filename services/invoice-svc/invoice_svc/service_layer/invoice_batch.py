@@ -114,9 +114,8 @@ class InvoiceChunk:
         self._uow.track(result.invoice)
         if result.changed:
             self._debtors.touched(debtor)
-        if result.created:
-            # A brand-new invoice has been paid by account credit only.
-            self._credit_spent(debtor.id, row.currency, result.invoice.principal_paid_minor)
+        if result.credit_used_minor:
+            self._credit_spent(debtor.id, row.currency, result.credit_used_minor)
         return Applied.of(result.invoice.id, created=result.created, changed=result.changed)
 
     async def _insert_collected(self) -> None:

@@ -17,6 +17,7 @@ from invoice_svc.adapters.payment_repository import PaymentRepository
 from invoice_svc.domain.debtor import Debtor
 from invoice_svc.domain.due_dates import default_due_date
 from invoice_svc.domain.invoice import (
+    CHASED,
     CurrencyMismatch,
     Invoice,
     InvoiceLine,
@@ -56,6 +57,7 @@ class UpsertResult:
     invoice: Invoice
     created: bool
     changed: bool
+    credit_used_minor: int = 0  # unapplied account credit the invoice took
 
 
 async def issue_invoice(uow: UnitOfWork, tenant_id: str, command: IssueInvoice) -> UpsertResult:
@@ -105,10 +107,15 @@ async def write_invoice(
                 field="debtor_id" if command.debtor_id is not None else "debtor_erp_id",
             )
         now = uow.clock.now()
+        amount_before = existing.terms.amount_minor
         changed = existing.amend(terms, time_zone=debtor.profile.time_zone, now=now)
+        used = 0
+        # More owed is new debt, as a new invoice is: the account's credit pays it first.
+        if spend_credit and existing.terms.amount_minor > amount_before:
+            used = await _spend_account_credit(uow, existing)
         if changed:
             await invoices.save(existing)
-        return UpsertResult(existing, created=False, changed=bool(changed))
+        return UpsertResult(existing, created=False, changed=bool(changed), credit_used_minor=used)
     invoice = new_invoice(uow, debtor, command, terms)
     if not await invoices.add(invoice):
         # Another debtor's invoice took the ERP id since we looked (this debtor's writers
@@ -117,10 +124,9 @@ async def write_invoice(
             f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
             field="debtor_id" if command.debtor_id is not None else "debtor_erp_id",
         )
-    if spend_credit:
-        await _spend_account_credit(uow, invoice)
+    used = await _spend_account_credit(uow, invoice) if spend_credit else 0
     await invoices.save(invoice)
-    return UpsertResult(invoice, created=True, changed=True)
+    return UpsertResult(invoice, created=True, changed=True, credit_used_minor=used)
 
 
 def invoice_terms(debtor: Debtor, command: IssueInvoice) -> InvoiceTerms:
@@ -238,20 +244,26 @@ async def list_invoices(
         )
 
 
-async def _spend_account_credit(uow: UnitOfWork, invoice: Invoice) -> None:
+async def _spend_account_credit(uow: UnitOfWork, invoice: Invoice) -> int:
+    """Pay ``invoice`` from the debtor's unapplied credit, oldest payment first; the total used."""
+    if invoice.status not in CHASED:
+        return 0  # a disputed invoice is paid only when a payment names it
     payments = PaymentRepository(uow.session)
     now = uow.clock.now()
+    total = 0
     for payment in await payments.with_credit(
         invoice.tenant_id, invoice.debtor_id, invoice.currency
     ):
         used = payment.spend_credit(invoice, now)
         if used:
+            total += used
             await payments.save(payment)
             await payments.change_account_credit(
                 invoice.tenant_id, invoice.debtor_id, invoice.currency, -used
             )
         if invoice.open_balance_minor == 0:
             break
+    return total
 
 
 async def lock_debtor_for_writing(uow: UnitOfWork, tenant_id: str, debtor_id: str) -> Debtor:
