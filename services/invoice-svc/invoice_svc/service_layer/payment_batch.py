@@ -1,8 +1,9 @@
 """One chunk of a payment batch: its debtors locked and its ERP ids looked up, up front.
 
-A payment already recorded (the ERP re-sent it) is ``unchanged`` without a query or a
-savepoint; a new one is recorded by :func:`receive_payment` in its own savepoint, as a single
-request would, and credit limits are reassessed once per touched debtor, after the rows.
+The tenant's ledger rules are read once per chunk. A payment already recorded (the ERP
+re-sent it) is ``unchanged`` without a query or a savepoint; a new one is recorded by
+:func:`receive_payment` in its own savepoint, as a single request would, and credit limits
+are reassessed once per touched debtor, after the rows.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from collections.abc import Sequence
 
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.payment_repository import PaymentRepository
+from invoice_svc.domain.ledger_settings import LedgerRules
 from invoice_svc.domain.payment import Payment
 from invoice_svc.service_layer.batches import Applied
 from invoice_svc.service_layer.chunk_debtors import ChunkDebtors
+from invoice_svc.service_layer.ledger_settings import ledger_rules
 from invoice_svc.service_layer.payments import RecordPayment, receive_payment
 
 
@@ -24,8 +27,10 @@ class PaymentChunk:
         tenant_id: str,
         debtors: ChunkDebtors,
         known: dict[str, Payment | None],
+        rules: LedgerRules,
     ) -> None:
         self._uow = uow
+        self._rules = rules
         self._tenant_id = tenant_id
         self._debtors = debtors
         # By ERP id: the payment as the database holds it, or None when it holds none.
@@ -40,7 +45,8 @@ class PaymentChunk:
         )
         erp_ids = {c.details.erp_id for c in commands if c.details.erp_id is not None}
         found = await PaymentRepository(uow.session).get_many_by_erp_id(tenant_id, erp_ids)
-        return cls(uow, tenant_id, debtors, {erp_id: found.get(erp_id) for erp_id in erp_ids})
+        known = {erp_id: found.get(erp_id) for erp_id in erp_ids}
+        return cls(uow, tenant_id, debtors, known, await ledger_rules(uow, tenant_id))
 
     async def apply(self, row: RecordPayment) -> Applied:
         debtor = self._debtors.named(row.debtor_id, row.debtor_erp_id)
@@ -52,7 +58,7 @@ class PaymentChunk:
         if row.details.erp_id is not None:
             self._known.pop(row.details.erp_id)  # recorded by this row, unless refused
         async with self._uow.session.begin_nested():
-            result = await receive_payment(self._uow, debtor, None, row)
+            result = await receive_payment(self._uow, debtor, None, row, self._rules)
         self._uow.track(result.payment)
         self._debtors.touched(debtor)
         return Applied("created", result.payment.id)

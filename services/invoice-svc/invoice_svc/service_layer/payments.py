@@ -11,6 +11,7 @@ from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
 from invoice_svc.domain.debtor import Debtor
 from invoice_svc.domain.invoice import Invoice, LedgerError
+from invoice_svc.domain.ledger_settings import LedgerRules
 from invoice_svc.domain.payment import Payment, PaymentDetails
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
 from invoice_svc.service_layer.invoices import (
@@ -64,13 +65,18 @@ async def record_payment_in(
 
 
 async def receive_payment(
-    uow: UnitOfWork, debtor: Debtor, existing: Payment | None, command: RecordPayment
+    uow: UnitOfWork,
+    debtor: Debtor,
+    existing: Payment | None,
+    command: RecordPayment,
+    rules: LedgerRules | None = None,
 ) -> RecordResult:
     """Record and allocate ``command`` for ``debtor`` (the caller holds its lock), unless
     ``existing``, the payment with its ERP id, already is this payment.
 
     Tracks the invoices it pays; the caller reassesses the debtor's credit limit, then tracks
     a new payment (so a hold or release it causes precedes it in the outbox, as it always has).
+    ``rules`` are the tenant's ledger rules when the caller has read them already.
     """
     tenant_id, erp_id = debtor.tenant_id, command.details.erp_id
     if existing is not None:
@@ -95,7 +101,7 @@ async def receive_payment(
         open_invoices=candidates,
         account_currency=debtor.profile.currency,
         now=uow.clock.now(),
-        charges_first=(await ledger_rules(uow, tenant_id)).charges_first,
+        charges_first=(rules or await ledger_rules(uow, tenant_id)).charges_first,
     )
     for invoice in named if named is not None else candidates:
         await invoices.save(invoice)
