@@ -138,3 +138,15 @@ async def test_debtor_list_pages_with_a_cursor(
     assert second["next_cursor"] is None
     ids = [d["id"] for d in first["items"] + second["items"]]
     assert len(set(ids)) == 5
+
+
+async def test_debtor_list_finds_one_debtor_by_its_erp_id(
+    client: httpx.AsyncClient, writer_a: dict[str, str], backend: Backend
+) -> None:
+    for n in range(3):
+        await client.post("/v1/debtors", json=ACME | {"erp_id": f"C-{n}"}, headers=writer_a)
+    found = (await client.get("/v1/debtors", params={"erp_id": "C-1"}, headers=writer_a)).json()
+    assert [d["erp_id"] for d in found["items"]] == ["C-1"]
+    other = bearer(backend.token("tenant-b", "debtors:read"))
+    theirs = (await client.get("/v1/debtors", params={"erp_id": "C-1"}, headers=other)).json()
+    assert theirs["items"] == []

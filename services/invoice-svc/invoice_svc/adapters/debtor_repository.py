@@ -78,8 +78,12 @@ class DebtorRepository:
         )
         return [_to_debtor(row) for row in (await self._session.execute(query)).mappings()]
 
-    async def list(self, tenant_id: str, *, after: str | None, limit: int) -> list[Debtor]:
+    async def list(
+        self, tenant_id: str, *, after: str | None, limit: int, erp_id: str | None = None
+    ) -> list[Debtor]:
         query = select(debtors).where(debtors.c.tenant_id == tenant_id)
+        if erp_id is not None:
+            query = query.where(debtors.c.erp_id == erp_id)
         if after:
             query = query.where(debtors.c.id > after)
         rows = (await self._session.execute(query.order_by(debtors.c.id).limit(limit))).mappings()

@@ -62,14 +62,19 @@ async def replace_debtor(debtor_id: str, body: DebtorIn, principal: Writer, uow:
     return DebtorOut.of(debtor)
 
 
-@router.get("", summary="List debtors (cursor pagination)")
+@router.get("", summary="List debtors, or find one by its ERP id (cursor pagination)")
 async def list_debtors(
     principal: Reader,
     uow: Uow,
+    erp_id: Annotated[
+        str | None, Query(max_length=100, description="only the debtor with this ERP id")
+    ] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DebtorPage:
-    items = await use_cases.list_debtors(uow, principal.tenant_id, after=cursor, limit=limit + 1)
+    items = await use_cases.list_debtors(
+        uow, principal.tenant_id, after=cursor, limit=limit + 1, erp_id=erp_id
+    )
     page, more = items[:limit], len(items) > limit
     return DebtorPage(
         items=[DebtorOut.of(d) for d in page], next_cursor=page[-1].id if more else None

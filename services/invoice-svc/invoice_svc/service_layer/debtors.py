@@ -94,7 +94,9 @@ async def get_debtor(uow: UnitOfWork, tenant_id: str, debtor_id: str) -> Debtor 
 
 
 async def list_debtors(
-    uow: UnitOfWork, tenant_id: str, *, after: str | None, limit: int
+    uow: UnitOfWork, tenant_id: str, *, after: str | None, limit: int, erp_id: str | None = None
 ) -> list[Debtor]:
     async with uow:
-        return await DebtorRepository(uow.session).list(tenant_id, after=after, limit=limit)
+        return await DebtorRepository(uow.session).list(
+            tenant_id, after=after, limit=limit, erp_id=erp_id
+        )
