@@ -53,6 +53,24 @@ async def test_overpayment_becomes_account_credit_used_on_the_next_invoice(
     assert {a["invoice_id"] for a in spent["allocations"]} >= {later["id"]}
 
 
+async def test_credit_spent_on_a_new_invoice_names_the_payment_it_came_from(
+    ledger: Ledger, backend: Backend
+) -> None:
+    async with backend.probe("invoice.updated") as seen:
+        debtor = await ledger.debtor()
+        await ledger.invoice(debtor, 10_000)
+        payment = (await ledger.pay(debtor, 13_000)).json()
+        later = await ledger.invoice(debtor, 5_000, due="2026-04-30")
+        await eventually(lambda: len(seen.messages) == 1)
+    update = seen.envelopes()[0].data
+    assert update["invoice"]["invoice_id"] == later["id"]
+    assert update["credit_spent"] == {
+        "payment_id": payment["id"],
+        "principal": money(3_000),
+        "charges": money(0),
+    }
+
+
 async def test_an_amendment_raising_the_amount_is_paid_from_account_credit_first(
     ledger: Ledger,
 ) -> None:

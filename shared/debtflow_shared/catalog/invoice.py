@@ -58,12 +58,24 @@ class InvoiceIssued(EventPayload):
     invoice: InvoiceState
 
 
+class CreditSpent(BaseModel):
+    """Unapplied account credit, left by an earlier payment, spent on an invoice."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    payment_id: EntityId = Field(description="the payment whose unapplied credit was used")
+    principal: Money
+    charges: Money
+
+
 @event("invoice.updated", producer="invoice-svc")
 class InvoiceUpdated(EventPayload):
-    """An ERP amendment changed the invoice (amount, dates, number)."""
+    """An ERP amendment changed the invoice (amount, dates, number), or account credit paid
+    part of it (``credit_spent``; the payment's unapplied credit shrinks by as much)."""
 
     invoice: InvoiceState
     changed: tuple[str, ...] = Field(description="names of the fields that changed")
+    credit_spent: CreditSpent | None = None
 
 
 @event("invoice.credited", producer="invoice-svc")

@@ -15,6 +15,7 @@ from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog import EventPayload
 from debtflow_shared.catalog.invoice import (
     ChargeKind,
+    CreditSpent,
     DisputeOutcome,
     InvoiceCancelled,
     InvoiceChargeApplied,
@@ -501,19 +502,24 @@ class Invoice(EventRecorder):
         self._announce_if_paid(now, paid_on)
         return principal, charges
 
-    def apply_account_credit(self, available_minor: int, *, now: datetime) -> tuple[int, int]:
-        """Spend unapplied account credit on this invoice (on issue, or when an amendment raises
-        its amount), as ``invoice.updated``."""
+    def apply_account_credit(
+        self, available_minor: int, *, payment_id: str, now: datetime
+    ) -> tuple[int, int]:
+        """Spend ``payment_id``'s unapplied account credit on this invoice (on issue, or when an
+        amendment raises its amount), as ``invoice.updated`` naming the payment."""
         first_event = len(self._events)
         status_before = self.status
-        taken = self.apply_payment(available_minor, now=now)
-        if sum(taken):
+        principal, charges = self.apply_payment(available_minor, now=now)
+        if principal + charges:
             changed: tuple[str, ...] = ("principal_open", "status")
             if self.status is status_before:
                 changed = ("principal_open",)
-            update = InvoiceUpdated(invoice=self.state(), changed=changed)
+            spent = CreditSpent(
+                payment_id=payment_id, principal=self.money(principal), charges=self.money(charges)
+            )
+            update = InvoiceUpdated(invoice=self.state(), changed=changed, credit_spent=spent)
             self._events.insert(first_event, (update, self.tenant_id, self.debtor_id))
-        return taken
+        return principal, charges
 
     def reopen(self, *, principal_minor: int, charges_minor: int, now: datetime) -> None:
         """Put back what a reversed payment had paid."""

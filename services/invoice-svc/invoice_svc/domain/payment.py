@@ -139,7 +139,7 @@ class Payment(EventRecorder):
         return payment
 
     def spend_credit(self, invoice: Invoice, now: datetime) -> int:
-        """Use this payment's unapplied credit on a newly issued invoice; returns what was used."""
+        """Use this payment's unapplied credit on a new (or newly raised) invoice; what was used."""
         if self.status is not PaymentStatus.RECEIVED or invoice.currency != self.currency:
             return 0
         before = self.unapplied_minor
@@ -184,7 +184,9 @@ class Payment(EventRecorder):
         if self.unapplied_minor <= 0 or invoice.status not in COLLECTIBLE:
             return False
         if from_credit:
-            principal, charges = invoice.apply_account_credit(self.unapplied_minor, now=now)
+            principal, charges = invoice.apply_account_credit(
+                self.unapplied_minor, payment_id=self.id, now=now
+            )
         else:
             principal, charges = invoice.apply_payment(
                 self.unapplied_minor,
