@@ -92,6 +92,9 @@ class EventConsumer:
     def register(self) -> None:
         self._bus.subscribe(self.group, self.topics, self)
 
+    def unregister(self) -> None:
+        self._bus.unsubscribe(self)
+
     async def __call__(self, message: InboundMessage) -> None:
         started = time.perf_counter()
         try:

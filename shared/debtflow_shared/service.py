@@ -145,6 +145,7 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(work(self), name=work.__name__))
 
     async def stop(self) -> None:
+        self.consumer.unregister()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -32,6 +32,8 @@ class HangingBus:
 
     def subscribe(self, group: str, topics: Sequence[str], handler: MessageHandler) -> None: ...
 
+    def unsubscribe(self, handler: MessageHandler) -> None: ...
+
     async def publish(self, messages: Sequence[OutboundMessage]) -> None:
         self.attempted.set()
         await asyncio.Event().wait()

@@ -50,6 +50,11 @@ class MessageBus(Protocol):
         """Deliver ``topics`` to ``handler`` as consumer group ``group`` (call before start)."""
         ...
 
+    def unsubscribe(self, handler: MessageHandler) -> None:
+        """Its service is stopping: deliver nothing more to ``handler`` once the bus's owner
+        has stopped it too (at once on a bus that outlives the service, the embedded one)."""
+        ...
+
     async def is_ready(self) -> bool: ...
 
 

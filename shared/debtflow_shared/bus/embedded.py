@@ -61,6 +61,11 @@ class EmbeddedBus:
     def subscribe(self, group: str, topics: Sequence[str], handler: MessageHandler) -> None:
         self._subscriptions.append(_Subscription(group, frozenset(topics), handler))
 
+    def unsubscribe(self, handler: MessageHandler) -> None:
+        # One process's services share this bus: a stopped one must not be handed messages
+        # (its handler would reopen the database it has just closed).
+        self._subscriptions = [s for s in self._subscriptions if s.handler is not handler]
+
     async def start(self) -> None:
         url = (
             f"sqlite+aiosqlite:///{self._dead_letter_path}"

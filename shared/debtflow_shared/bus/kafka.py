@@ -73,6 +73,11 @@ class KafkaBus:
     def subscribe(self, group: str, topics: Sequence[str], handler: MessageHandler) -> None:
         self._subscriptions.append(_Subscription(group, tuple(topics), handler))
 
+    def unsubscribe(self, handler: MessageHandler) -> None:
+        # Nothing to do before stop(): a Kafka bus serves one service, and its stop() (which
+        # the service's owner calls next) lets the message in hand finish and leaves the group.
+        return None
+
     async def start(self) -> None:
         """Connect; on failure leave nothing half-started, so the caller can retry."""
         self._stopping.clear()
