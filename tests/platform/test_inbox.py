@@ -46,3 +46,14 @@ async def test_event_redelivered_after_consumer_restart_has_its_effect_once(
         await backend.raw_publish([duplicate, marker])
         await eventually(lambda: times_handled(second_life, "d-2-marker"))
         assert await times_handled(second_life, "d-2") == 1
+
+
+async def test_a_stopped_service_is_handed_nothing_by_the_bus_that_outlives_it(
+    embedded: Backend,
+) -> None:
+    async with embedded.service(PROBE):
+        pass
+    # The embedded bus lives on (one process, several services); nobody listens now.
+    await embedded.raw_publish([_message("after-stop")])
+    async with embedded.service(PROBE) as restarted:
+        assert await times_handled(restarted, "after-stop") == 0
