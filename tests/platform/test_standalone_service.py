@@ -18,6 +18,7 @@ async def test_service_stays_live_but_not_ready_while_the_broker_is_unreachable(
     settings = embedded.settings(InvoiceSettings, "invoice")
     settings.platform.bus = BusKind.KAFKA
     settings.platform.kafka_bootstrap_servers = "127.0.0.1:9"  # nothing listens there
+    settings.platform.data_dir.mkdir(parents=True)  # the database is there; only the broker is not
     app = standalone_app(INVOICE, settings)
     async with app.router.lifespan_context(app), api_client_for_app(app) as client:
         await asyncio.sleep(0.5)
