@@ -110,19 +110,31 @@ class OutboxRelay:
             await self._release_all()
 
     async def drain(self) -> int:
-        """Publish every unpublished row of the partitions this relay holds."""
+        """Publish every unpublished row of the partitions this relay holds.
+
+        A long drain (a backlog after downtime) renews its leases between batches, as the
+        run loop would; if a lease was lost anyway, it stops, so the run loop rebalances
+        instead of publishing the same unmarked batch again and again.
+        """
         published = 0
+        renew_at = _now() + timedelta(seconds=self._options.lease_seconds / 3)
         while self.owned:
             rows = await self._next_batch()
             if not rows:
                 break
             await self._bus.publish([_message(row) for row in rows])
-            await self._mark_published([row["id"] for row in rows])
+            marked = await self._mark_published([row["id"] for row in rows])
             for row in rows:
                 self._metrics.events_out.labels(self._metrics.service, row["topic"]).inc()
             published += len(rows)
+            if marked < len(rows):
+                log.warning("outbox lease lost while draining", relay=self.relay_id)
+                break
             if len(rows) < self._options.batch_size:
                 break
+            if _now() >= renew_at:
+                await self._rebalance()
+                renew_at = _now() + timedelta(seconds=self._options.lease_seconds / 3)
         await self._measure_backlog()
         return published
 
@@ -140,7 +152,8 @@ class OutboxRelay:
         async with self._engine.connect() as connection:
             return (await connection.execute(query)).mappings().all()
 
-    async def _mark_published(self, ids: list[int]) -> None:
+    async def _mark_published(self, ids: list[int]) -> int:
+        """Mark the rows published where this relay still holds the lease; how many were."""
         outbox, lease = self._tables.outbox, self._tables.outbox_lease
         now = _now()
         still_mine = (
@@ -149,11 +162,12 @@ class OutboxRelay:
             .scalar_subquery()
         )
         async with self._engine.begin() as connection:
-            await connection.execute(
+            marked = await connection.execute(
                 update(outbox)
                 .where(outbox.c.id.in_(ids), outbox.c.partition_no.in_(still_mine))
                 .values(published_at=now)
             )
+        return int(marked.rowcount)
 
     async def _measure_backlog(self) -> None:
         outbox = self._tables.outbox
