@@ -93,15 +93,17 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
 
 def insert_unless_present(
-    table: Table, dialect: str, values: Any, *, on: Sequence[str] | None = None
+    table: Table, dialect: str, values: Any = None, *, on: Sequence[str] | None = None
 ) -> postgresql.Insert | sqlite.Insert:
     """``INSERT … ON CONFLICT DO NOTHING`` on either backend (``on``: the unique columns).
 
     Add ``.returning(column)`` to learn whether the row went in: a conflicting row is not an
-    error, so the transaction stays usable without a savepoint.
+    error, so the transaction stays usable without a savepoint. Without ``values``, execute
+    it with a list of rows (an executemany: compiled once, sent in batches).
     """
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).values(values).on_conflict_do_nothing(index_elements=on)
+    statement = insert(table) if values is None else insert(table).values(values)
+    return statement.on_conflict_do_nothing(index_elements=on)
 
 
 async def insert_if_absent(

@@ -111,3 +111,63 @@ async def test_a_payment_erp_id_recorded_meanwhile_for_another_debtor_is_a_confl
     assert response.status_code == 409, response.text
     assert response.json()["errors"][0]["field"] == "erp_id"
     assert (await ledger.get("/v1/payments", debtor_id=first)).json()["items"] == []
+
+
+async def test_a_batch_debtor_registered_meanwhile_is_updated_not_a_failed_chunk(
+    ledger: Ledger,
+) -> None:
+    profile = DebtorProfile(name="Debtor C-1", country="GB", currency="GBP", erp_id="C-1")
+
+    async def register(uow: UnitOfWork) -> str:
+        return (await upsert_debtor_in(uow, ledger.tenant, profile)).debtor.id
+
+    rows = [
+        {"erp_id": "C-1", "name": "Debtor C-1 Ltd", "country": "GB", "currency": "GBP"},
+        {"erp_id": "C-2", "name": "Debtor C-2", "country": "GB", "currency": "GBP"},
+    ]
+    first_id, response = await while_uncommitted(
+        ledger, register, ledger.post("/v1/batches/debtors", {"items": rows})
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["items"]
+    assert [(r["status"], r["id"] == first_id) for r in results] == [
+        ("updated", True),
+        ("created", False),
+    ]
+    listed = (await ledger.get("/v1/debtors", erp_id="C-1")).json()["items"]
+    assert [(d["id"], d["name"]) for d in listed] == [(first_id, "Debtor C-1 Ltd")]
+
+
+async def test_a_batch_invoice_erp_id_taken_meanwhile_by_another_debtor_fails_that_row_only(
+    ledger: Ledger,
+) -> None:
+    first, other = await ledger.debtor("C-1"), await ledger.debtor("C-2")
+    command = IssueInvoice(
+        debtor_id=other,
+        number="X-1",
+        currency="GBP",
+        issue_date=date(2026, 3, 1),
+        amount_minor=5_000,
+        erp_id="INV-X",
+    )
+
+    async def issue(uow: UnitOfWork) -> None:
+        await issue_invoice_in(uow, ledger.tenant, command)
+
+    def row(erp_id: str) -> dict[str, Any]:
+        return {
+            "debtor_id": first,
+            "erp_id": erp_id,
+            "number": erp_id,
+            "issue_date": "2026-03-01",
+            "amount": money(5_000),
+        }
+
+    batch = {"items": [row("INV-X"), row("INV-Y")]}
+    _, response = await while_uncommitted(ledger, issue, ledger.post("/v1/batches/invoices", batch))
+    assert response.status_code == 200, response.text
+    taken, fine = response.json()["items"]
+    assert (taken["status"], taken["errors"][0]["field"]) == ("error", "items[0].debtor_id")
+    assert fine["status"] == "created"
+    mine = (await ledger.get("/v1/invoices", debtor_id=first)).json()["items"]
+    assert [i["erp_id"] for i in mine] == ["INV-Y"]

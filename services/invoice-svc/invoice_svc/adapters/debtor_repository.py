@@ -7,11 +7,11 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
-from debtflow_shared.db import insert_if_absent
+from debtflow_shared.db import insert_if_absent, insert_unless_present
 from invoice_svc.adapters.tables import debtors
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
@@ -93,10 +93,14 @@ class DebtorRepository:
         """Insert a new debtor; False when a concurrent request took its ERP id first."""
         return await insert_if_absent(self._session, debtors, _new_row(debtor))
 
-    async def add_many(self, new: Sequence[Debtor]) -> None:
-        """:meth:`add` for many debtors in one statement."""
-        if new:
-            await self._session.execute(insert(debtors), [_new_row(d) for d in new])
+    async def add_many(self, new: Sequence[Debtor]) -> int:
+        """:meth:`add` for many debtors in one statement; how many went in (fewer: a
+        concurrent request registered an ERP id)."""
+        if not new:
+            return 0
+        dialect = self._session.get_bind().dialect.name
+        statement = insert_unless_present(debtors, dialect).returning(debtors.c.id)
+        return len((await self._session.execute(statement, [_new_row(d) for d in new])).all())
 
     async def save(self, debtor: Debtor) -> None:
         """Write a changed debtor; optimistic: fails if the stored version moved meanwhile."""

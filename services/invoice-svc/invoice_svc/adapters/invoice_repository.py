@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
-from debtflow_shared.db import insert_if_absent
+from debtflow_shared.db import insert_if_absent, insert_unless_present
 from invoice_svc.adapters.tables import credit_notes, debtors, invoices
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.invoice import CHASED, COLLECTIBLE, Invoice, InvoiceLine, InvoiceTerms
@@ -155,12 +155,18 @@ class InvoiceRepository:
         self._stored_versions[invoice.id] = invoice.version
         return True
 
-    async def add_many(self, new: Sequence[Invoice]) -> None:
-        """:meth:`add` for many invoices in one statement."""
+    async def add_many(self, new: Sequence[Invoice]) -> int:
+        """:meth:`add` for many invoices in one statement; how many went in (fewer: a
+        concurrent request took an ERP id)."""
         if not new:
-            return
-        await self._session.execute(insert(invoices), [_new_row(i) for i in new])
-        self._stored_versions.update((i.id, i.version) for i in new)
+            return 0
+        dialect = self._session.get_bind().dialect.name
+        statement = insert_unless_present(invoices, dialect).returning(invoices.c.id)
+        inserted = set(
+            (await self._session.execute(statement, [_new_row(i) for i in new])).scalars()
+        )
+        self._stored_versions.update((i.id, i.version) for i in new if i.id in inserted)
+        return len(inserted)
 
     async def save(self, invoice: Invoice) -> None:
         """Write a changed invoice; optimistic: fails if the stored version moved meanwhile."""

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.problems import Conflict
 from debtflow_shared.http.security import require
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.api.batch_schemas import (
@@ -34,7 +35,7 @@ from invoice_svc.api.batch_schemas import (
 from invoice_svc.api.debtor_schemas import DebtorIn
 from invoice_svc.api.invoice_schemas import InvoiceIn
 from invoice_svc.api.payment_schemas import PaymentIn
-from invoice_svc.service_layer.batches import RowOutcome, StartChunk, apply_rows
+from invoice_svc.service_layer.batches import ChunkRaced, RowOutcome, StartChunk, apply_rows
 from invoice_svc.service_layer.debtor_batch import DebtorChunk
 from invoice_svc.service_layer.invoice_batch import InvoiceChunk
 from invoice_svc.service_layer.payment_batch import PaymentChunk
@@ -45,7 +46,8 @@ DebtorWriter = Annotated[Principal, Depends(require("debtors:write"))]
 InvoiceWriter = Annotated[Principal, Depends(require("invoices:write"))]
 PaymentWriter = Annotated[Principal, Depends(require("payments:write"))]
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"description": "not a batch, or more than 10,000 items (`items`)"}
+    409: {"description": "concurrent requests raced for the same new ERP ids; send it again"},
+    422: {"description": "not a batch, or more than 10,000 items (`items`)"},
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -113,7 +115,14 @@ async def _run(
                 for e in error.errors()
             ]
             results[index] = ItemResult(index=index, status="error", errors=errors)
-    for outcome in await apply_rows(uow, principal.tenant_id, valid, start_chunk):
+    try:
+        outcomes = await apply_rows(uow, principal.tenant_id, valid, start_chunk)
+    except ChunkRaced:
+        raise Conflict(
+            "concurrent requests kept creating the same ERP ids; send the batch again "
+            "(rows already applied come back unchanged)"
+        ) from None
+    for outcome in outcomes:
         results[outcome.index] = _result(outcome)
     items = [results[i] for i in range(len(body.items))]
     counts = {

@@ -50,6 +50,10 @@ class RowOutcome:
     message: str | None = None
 
 
+class ChunkRaced(Exception):
+    """A concurrent request took an ERP id this chunk was inserting: read it again."""
+
+
 class Chunk(Protocol[Row]):
     """One unit of work's rows: applied one by one, then finished before the commit."""
 
@@ -78,12 +82,26 @@ async def apply_rows(
     outcomes: list[RowOutcome] = []
     for start in range(0, len(rows), chunk_size):
         part = rows[start : start + chunk_size]
-        async with uow:
-            chunk = await start_chunk(uow, tenant_id, [row for _, row in part])
-            for index, row in part:
-                outcomes.append(await _apply_one(chunk, index, row))
-            await chunk.finish()
-            await uow.commit()
+        try:
+            outcomes += await _apply_chunk(uow, tenant_id, part, start_chunk)
+        except ChunkRaced:
+            # Rolled back whole; read again, the winner's rows are visible now (once: a
+            # second lost race goes to the caller as a conflict to retry).
+            outcomes += await _apply_chunk(uow, tenant_id, part, start_chunk)
+    return outcomes
+
+
+async def _apply_chunk(
+    uow: UnitOfWork,
+    tenant_id: str,
+    part: Sequence[tuple[int, T]],
+    start_chunk: StartChunk[T],
+) -> list[RowOutcome]:
+    async with uow:
+        chunk = await start_chunk(uow, tenant_id, [row for _, row in part])
+        outcomes = [await _apply_one(chunk, index, row) for index, row in part]
+        await chunk.finish()
+        await uow.commit()
     return outcomes
 
 

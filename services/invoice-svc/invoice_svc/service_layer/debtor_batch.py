@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
-from invoice_svc.service_layer.batches import Applied
+from invoice_svc.service_layer.batches import Applied, ChunkRaced
 from invoice_svc.service_layer.credit_limit import reassess_credit_limits
 from invoice_svc.service_layer.debtors import register_or_change
 
@@ -74,5 +74,6 @@ class DebtorChunk:
         return self._known[erp_id]
 
     async def _insert_collected(self) -> None:
-        await self._repository.add_many(self._to_insert)
+        if await self._repository.add_many(self._to_insert) < len(self._to_insert):
+            raise ChunkRaced("a concurrent request took an ERP id of this chunk")
         self._to_insert = []

@@ -24,7 +24,7 @@ from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
 from invoice_svc.domain.debtor import Debtor
 from invoice_svc.domain.invoice import Invoice
-from invoice_svc.service_layer.batches import Applied
+from invoice_svc.service_layer.batches import Applied, ChunkRaced
 from invoice_svc.service_layer.chunk_debtors import ChunkDebtors
 from invoice_svc.service_layer.invoices import (
     IssueInvoice,
@@ -119,7 +119,8 @@ class InvoiceChunk:
         return Applied.of(result.invoice.id, created=result.created, changed=result.changed)
 
     async def _insert_collected(self) -> None:
-        await self._invoices.add_many(self._to_insert)
+        if await self._invoices.add_many(self._to_insert) < len(self._to_insert):
+            raise ChunkRaced("a concurrent request took an ERP id of this chunk")
         self._to_insert = []
 
     def _forget(self, erp_id: str | None) -> None:
