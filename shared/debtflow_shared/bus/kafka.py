@@ -191,7 +191,12 @@ class KafkaBus:
             [self.physical(t) for t in subscription.topics],
             listener=_DrainOnRevoke(subscription),
         )
-        await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
+        try:
+            await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
+        except BaseException:
+            # Not yet the subscription's, so stop() would not close it: close it here.
+            await self._bounded("consumer stop", consumer.stop())
+            raise
         subscription.consumer = consumer
         subscription.task = asyncio.create_task(
             self._consume(subscription), name=f"kafka-consume-{subscription.group}"
