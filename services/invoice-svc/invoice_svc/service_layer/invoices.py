@@ -102,10 +102,7 @@ async def write_invoice(
     terms = invoice_terms(debtor, command)
     if existing is not None:
         if existing.debtor_id != debtor.id:
-            raise ErpIdConflict(
-                f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
-                field="debtor_id" if command.debtor_id is not None else "debtor_erp_id",
-            )
+            raise _erp_id_of_another_debtor(command)
         now = uow.clock.now()
         amount_before = existing.terms.amount_minor
         changed = existing.amend(terms, time_zone=debtor.profile.time_zone, now=now)
@@ -120,13 +117,17 @@ async def write_invoice(
     if not await invoices.add(invoice):
         # Another debtor's invoice took the ERP id since we looked (this debtor's writers
         # are serialised by its lock, so it cannot be this debtor's).
-        raise ErpIdConflict(
-            f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
-            field="debtor_id" if command.debtor_id is not None else "debtor_erp_id",
-        )
+        raise _erp_id_of_another_debtor(command)
     used = await _spend_account_credit(uow, invoice) if spend_credit else 0
     await invoices.save(invoice)
     return UpsertResult(invoice, created=True, changed=True, credit_used_minor=used)
+
+
+def _erp_id_of_another_debtor(command: IssueInvoice) -> ErpIdConflict:
+    return ErpIdConflict(
+        f"ERP id {command.erp_id!r} belongs to an invoice of another debtor",
+        field="debtor_id" if command.debtor_id is not None else "debtor_erp_id",
+    )
 
 
 def invoice_terms(debtor: Debtor, command: IssueInvoice) -> InvoiceTerms:
