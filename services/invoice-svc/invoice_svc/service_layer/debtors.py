@@ -38,10 +38,8 @@ async def upsert_debtor_in(uow: UnitOfWork, tenant_id: str, profile: DebtorProfi
         winner = await repository.get_by_erp_id(tenant_id, profile.erp_id or "")
         assert winner is not None, "read committed: the winner's row is visible now"
         result = register_or_change(uow, tenant_id, winner, profile)
-    if result.changed and not result.created:
-        await repository.save(result.debtor)  # the update holds the debtor's row lock
-    if result.credit_limit_changed:
-        await reassess_credit_limit(uow, result.debtor)
+    if not result.created:
+        await _store_change(uow, repository, result)
     uow.track(result.debtor)
     return result
 
@@ -69,6 +67,16 @@ def register_or_change(
     )
 
 
+async def _store_change(
+    uow: UnitOfWork, repository: DebtorRepository, result: UpsertResult
+) -> None:
+    """Save an existing debtor's change; a new credit limit re-decides its hold at once."""
+    if result.changed:
+        await repository.save(result.debtor)  # the update holds the debtor's row lock
+    if result.credit_limit_changed:
+        await reassess_credit_limit(uow, result.debtor)
+
+
 async def update_debtor(
     uow: UnitOfWork, tenant_id: str, debtor_id: str, profile: DebtorProfile
 ) -> Debtor | None:
@@ -78,11 +86,7 @@ async def update_debtor(
         debtor = await repository.get(tenant_id, debtor_id)
         if debtor is None:
             return None
-        result = register_or_change(uow, tenant_id, debtor, profile)
-        if result.changed:
-            await repository.save(debtor)  # the update holds the debtor's row lock
-        if result.credit_limit_changed:
-            await reassess_credit_limit(uow, debtor)
+        await _store_change(uow, repository, register_or_change(uow, tenant_id, debtor, profile))
         uow.track(debtor)
         await uow.commit()
     return debtor
