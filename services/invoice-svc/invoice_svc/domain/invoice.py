@@ -456,8 +456,8 @@ class Invoice(EventRecorder):
         if self.status is InvoiceStatus.DISPUTED:
             self.status = InvoiceStatus.OPEN  # _settle refines it from the balances
             self._settle(now)
-            if outcome is DisputeOutcome.REJECTED and now >= self.overdue_at:
-                self.overdue_announced = False
+            if outcome is DisputeOutcome.REJECTED:
+                self._owed_again(now)
         self._bump(now)
         dispute.status = outcome.value
         dispute.resolution_note = note
@@ -547,8 +547,8 @@ class Invoice(EventRecorder):
             self.due_soon_announced = False
 
     def _owed_again(self, now: datetime) -> None:
-        """A paid invoice owes money again: if it is past due, the sweeper announces a new
-        overdue transition (escalation closed its case when it was paid)."""
+        """Back in collection (paid, then owing again; or a dispute rejected): if past due,
+        the sweeper announces a new overdue transition (escalation had closed its case)."""
         if self.status is not InvoiceStatus.PAID and now >= self.overdue_at:
             self.overdue_announced = False
 
