@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.db import insert_if_absent
 from invoice_svc.adapters.tables import reference_rate_checks, reference_rates
 from invoice_svc.domain.reference_rates import ReferenceRate, ReferenceRateTable
 
@@ -42,25 +43,20 @@ class ReferenceRateRepository:
         self, tenant_id: str, series: str, through: date, *, source: str, now: datetime
     ) -> None:
         """Record that ``series`` was checked through ``through`` (a later day wins)."""
-        checks = reference_rate_checks.c
-        earlier = await self._session.scalar(
-            select(checks.checked_through).where(
-                checks.tenant_id == tenant_id, checks.series == series
-            )
-        )
-        if earlier is not None and earlier >= through:
-            return
         values = {"checked_through": through, "source": source, "checked_at": now}
-        if earlier is None:
-            await self._session.execute(
-                insert(reference_rate_checks).values(tenant_id=tenant_id, series=series, **values)
+        row = {"tenant_id": tenant_id, "series": series, **values}
+        if await insert_if_absent(self._session, reference_rate_checks, row):
+            return
+        checks = reference_rate_checks.c
+        await self._session.execute(
+            update(reference_rate_checks)
+            .where(
+                checks.tenant_id == tenant_id,
+                checks.series == series,
+                checks.checked_through < through,
             )
-        else:
-            await self._session.execute(
-                update(reference_rate_checks)
-                .where(checks.tenant_id == tenant_id, checks.series == series)
-                .values(**values)
-            )
+            .values(**values)
+        )
 
     async def put(self, tenant_id: str, rate: ReferenceRate) -> None:
         """Add the tenant's entry, replacing its own earlier entry for the same series and day."""
