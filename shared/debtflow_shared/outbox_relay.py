@@ -76,6 +76,11 @@ class OutboxRelay:
         self.owned: frozenset[int] = frozenset()
         self._last_prune = datetime.min.replace(tzinfo=UTC)
 
+    @property
+    def _renew_every(self) -> timedelta:
+        # Three renewals per lease: one late heartbeat never loses a partition.
+        return timedelta(seconds=self._options.lease_seconds / 3)
+
     async def run(self) -> None:
         """Relay until cancelled; errors are logged and retried, never fatal."""
         await self._wakeup.start()
@@ -101,7 +106,7 @@ class OutboxRelay:
                     await asyncio.sleep(self._options.error_backoff_seconds)
                     continue
                 timeout = min(
-                    (next_drain - _now()).total_seconds(), self._options.lease_seconds / 3
+                    (next_drain - _now()).total_seconds(), self._renew_every.total_seconds()
                 )
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.event.wait(), timeout=max(timeout, 0))
@@ -117,7 +122,7 @@ class OutboxRelay:
         instead of publishing the same unmarked batch again and again.
         """
         published = 0
-        renew_at = _now() + timedelta(seconds=self._options.lease_seconds / 3)
+        renew_at = _now() + self._renew_every
         while self.owned:
             rows = await self._next_batch()
             if not rows:
@@ -134,7 +139,7 @@ class OutboxRelay:
                 break
             if _now() >= renew_at:
                 await self._rebalance()
-                renew_at = _now() + timedelta(seconds=self._options.lease_seconds / 3)
+                renew_at = _now() + self._renew_every
         await self._measure_backlog()
         return published
 
