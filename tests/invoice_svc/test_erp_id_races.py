@@ -8,7 +8,7 @@ an invoice or payment id already taken by another debtor is a 409 naming the fie
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,23 @@ async def while_uncommitted(
     return written, await pending
 
 
+def issuing_inv_x_for(ledger: Ledger, debtor_id: str) -> Callable[[UnitOfWork], Awaitable[None]]:
+    """A write issuing invoice ``INV-X`` to ``debtor_id``, for :func:`while_uncommitted`."""
+    command = IssueInvoice(
+        debtor_id=debtor_id,
+        number="X-1",
+        currency="GBP",
+        issue_date=date(2026, 3, 1),
+        amount_minor=5_000,
+        erp_id="INV-X",
+    )
+
+    async def issue(uow: UnitOfWork) -> None:
+        await issue_invoice_in(uow, ledger.tenant, command)
+
+    return issue
+
+
 async def test_two_first_registrations_of_one_erp_debtor_make_one_debtor(ledger: Ledger) -> None:
     profile = DebtorProfile(name="Debtor C-1", country="GB", currency="GBP", erp_id="C-1")
 
@@ -69,18 +86,7 @@ async def test_an_invoice_erp_id_taken_meanwhile_by_another_debtor_is_a_conflict
     ledger: Ledger,
 ) -> None:
     first, other = await ledger.debtor("C-1"), await ledger.debtor("C-2")
-    command = IssueInvoice(
-        debtor_id=other,
-        number="X-1",
-        currency="GBP",
-        issue_date=date(2026, 3, 1),
-        amount_minor=5_000,
-        erp_id="INV-X",
-    )
-
-    async def issue(uow: UnitOfWork) -> None:
-        await issue_invoice_in(uow, ledger.tenant, command)
-
+    issue = issuing_inv_x_for(ledger, other)
     body = {
         "debtor_id": first,
         "erp_id": "INV-X",
@@ -142,17 +148,7 @@ async def test_a_batch_invoice_erp_id_taken_meanwhile_by_another_debtor_fails_th
     ledger: Ledger,
 ) -> None:
     first, other = await ledger.debtor("C-1"), await ledger.debtor("C-2")
-    command = IssueInvoice(
-        debtor_id=other,
-        number="X-1",
-        currency="GBP",
-        issue_date=date(2026, 3, 1),
-        amount_minor=5_000,
-        erp_id="INV-X",
-    )
-
-    async def issue(uow: UnitOfWork) -> None:
-        await issue_invoice_in(uow, ledger.tenant, command)
+    issue = issuing_inv_x_for(ledger, other)
 
     def row(erp_id: str) -> dict[str, Any]:
         return {
