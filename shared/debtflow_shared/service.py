@@ -24,6 +24,7 @@ from debtflow_shared.bus.base import MessageBus
 from debtflow_shared.bus.embedded import EmbeddedBus
 from debtflow_shared.bus.kafka import KafkaBus, KafkaOptions
 from debtflow_shared.clock import Clock, ControlledClock, SystemClock
+from debtflow_shared.clock_store import ClockStateFile
 from debtflow_shared.db import create_engine, is_sqlite, session_factory
 from debtflow_shared.event_consumer import EventConsumer, EventHandler, RetryPolicy
 from debtflow_shared.http.app import create_service_app
@@ -173,7 +174,10 @@ class ServiceRuntime:
 
 
 def build_clock(platform: PlatformSettings) -> Clock:
-    return ControlledClock() if platform.clock is ClockKind.CONTROLLED else SystemClock()
+    """The system clock, or a controlled one resuming from its state file (never earlier)."""
+    if platform.clock is ClockKind.CONTROLLED:
+        return ControlledClock.resume(ClockStateFile(platform.clock_state_file))
+    return SystemClock()
 
 
 def build_bus(platform: PlatformSettings, client_id: str) -> MessageBus:

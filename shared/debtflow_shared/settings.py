@@ -38,6 +38,8 @@ class PlatformSettings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     bus: BusKind = BusKind.EMBEDDED
     clock: ClockKind = ClockKind.SYSTEM
+    # Where a controlled clock keeps its time across restarts (default: in the data folder).
+    clock_state: Path | None = None
     data_dir: Path = Path(".data")
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_prefix: str = ""
@@ -66,6 +68,11 @@ class PlatformSettings(BaseSettings):
     def keys_dir(self) -> Path:
         """Where public keys are read from (the data folder's keys in development)."""
         return self.auth_public_keys_dir or self.data_dir / "keys" / "public"
+
+    @property
+    def clock_state_file(self) -> Path:
+        """The JSON file a controlled clock resumes from (``<data dir>/clock.json``)."""
+        return self.clock_state or self.data_dir / "clock.json"
 
 
 class ServiceSettings(BaseSettings):
