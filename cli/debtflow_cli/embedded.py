@@ -18,20 +18,24 @@ import uvicorn
 from debtflow_cli.demo import DEMO_TENANT, seed_demo
 from debtflow_cli.suite import SUITE
 from debtflow_shared.auth import (
+    CLOCK_WRITE,
     TokenVerifier,
     generate_key_pair,
     issue_token,
     newest_signing_key,
 )
 from debtflow_shared.bus.embedded import EmbeddedBus
+from debtflow_shared.clock import Clock, ControlledClock
 from debtflow_shared.logging import configure_logging, get_logger
 from debtflow_shared.service import ServiceRuntime, build_clock
 from debtflow_shared.settings import PlatformSettings
 
 log = get_logger(__name__)
 
+# The demo's operator is also the tenant's admin: its token may move the clock too.
 ALL_SCOPES = (
     "admin",
+    CLOCK_WRITE,
     "debtors:read",
     "debtors:write",
     "invoices:read",
@@ -121,7 +125,7 @@ async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None
                 token=token,
                 tenant=DEMO_TENANT,
             ),
-            clock_kind=platform.clock.value,
+            clock=_describe_clock(clock, platform),
         )
         await stop.wait()
         print("\ndebtflow: shutting down...", flush=True)
@@ -137,14 +141,22 @@ async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None
     print("debtflow: stopped cleanly", flush=True)
 
 
-def _print_banner(banner: Banner, *, clock_kind: str) -> None:
+def _describe_clock(clock: Clock, platform: PlatformSettings) -> str:
+    if not isinstance(clock, ControlledClock):
+        return platform.clock.value
+    now = clock.now().isoformat(timespec="seconds")
+    return f"{platform.clock.value}, now {now} (kept in {platform.clock_state_file})"
+
+
+def _print_banner(banner: Banner, *, clock: str) -> None:
     lines = ["", "debtflow is running (embedded: one process, SQLite, in-process bus)", ""]
     for name, url in banner.urls.items():
         lines.append(f"  {name:<15} {url}/v1   docs: {url}/docs")
     lines += [
         "",
-        f"  demo tenant:   {banner.tenant}   clock: {clock_kind}",
-        "  bearer token (all scopes, 7 days):",
+        f"  demo tenant:   {banner.tenant}",
+        f"  clock:         {clock}",
+        f"  bearer token (all scopes, {CLOCK_WRITE} included, 7 days):",
         f"  {banner.token}",
         "",
         f'  try:  curl -H "Authorization: Bearer $TOKEN" {banner.urls["invoice-svc"]}/v1/debtors',

@@ -18,8 +18,9 @@ from debtflow_cli.provisioning import provision_service
 from debtflow_cli.suite import members
 from debtflow_shared.auth import TokenVerifier, generate_key_pair, issue_token, load_signing_key
 from debtflow_shared.catalog.asyncapi import asyncapi_document
+from debtflow_shared.clock import SystemClock
 from debtflow_shared.logging import configure_logging
-from debtflow_shared.service import ServiceRuntime, build_bus, build_clock
+from debtflow_shared.service import ServiceRuntime, build_bus
 from debtflow_shared.settings import PlatformSettings
 
 app = typer.Typer(help="debtflow: event-driven commercial debt collection.", no_args_is_help=True)
@@ -72,7 +73,7 @@ def migrate(
                     member.definition,
                     settings,
                     bus=build_bus(platform, member.definition.name),
-                    clock=build_clock(platform),
+                    clock=SystemClock(),  # migrations read no business time (or its file)
                     verifier=TokenVerifier({}),
                 )
                 try:
@@ -106,7 +107,13 @@ def keys_generate(
 @token_app.command("create")
 def token_create(
     tenant: Annotated[str, typer.Option(help="the tenant the token acts for")],
-    scopes: Annotated[str, typer.Option(help="comma-separated, e.g. invoices:write,cases:read")],
+    scopes: Annotated[
+        str,
+        typer.Option(
+            help="comma-separated, e.g. invoices:write,cases:read; clock:write (move the "
+            "deployment's controlled clock) is an operator scope that admin does not imply"
+        ),
+    ],
     key_file: Annotated[
         Path | None,
         typer.Option(envvar="DEBTFLOW_SIGNING_KEY_FILE", help="private key (<kid>.pem)"),

@@ -20,6 +20,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 ALGORITHM = "EdDSA"
 AUDIENCE = "debtflow-api"
 
+CLOCK_WRITE = "clock:write"
+# Scopes over the whole deployment rather than one tenant: a tenant's ``admin`` does not
+# imply them, and only an operator issues them (``debtflow token create``, ``make run``).
+OPERATOR_SCOPES = frozenset({CLOCK_WRITE})
+
 
 class InvalidToken(Exception):
     """The token is missing, malformed, expired, or not signed by a key we trust."""
@@ -34,7 +39,10 @@ class Principal:
     scopes: frozenset[str]
 
     def has(self, scope: str) -> bool:
-        return scope in self.scopes or "admin" in self.scopes
+        """Whether the token grants ``scope``: ``admin`` implies every tenant scope."""
+        if scope in self.scopes:
+            return True
+        return "admin" in self.scopes and scope not in OPERATOR_SCOPES
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from debtflow_shared.auth import InvalidToken, TokenVerifier, generate_key_pair, issue_token
+from debtflow_shared.auth import (
+    CLOCK_WRITE,
+    InvalidToken,
+    Principal,
+    TokenVerifier,
+    generate_key_pair,
+    issue_token,
+)
 from debtflow_shared.signed_links import BadSignature, sign_params, verify_params
 from tests.support.harness import T0
 
@@ -19,6 +26,16 @@ def test_token_carries_tenant_and_scopes(tmp_path: Path) -> None:
     assert principal.tenant_id == "acme"
     assert principal.has("cases:read")
     assert not principal.has("admin")
+
+
+def test_admin_implies_every_tenant_scope_but_not_moving_the_deployments_clock() -> None:
+    admin = Principal(tenant_id="acme", subject="u", scopes=frozenset({"admin"}))
+    operator = Principal(tenant_id="acme", subject="u", scopes=frozenset({CLOCK_WRITE}))
+    assert admin.has("invoices:write")
+    assert admin.has("cases:read")
+    assert not admin.has(CLOCK_WRITE)
+    assert operator.has(CLOCK_WRITE)
+    assert not operator.has("admin")
 
 
 def test_tokens_from_old_and_new_keys_both_verify_during_rotation(tmp_path: Path) -> None:

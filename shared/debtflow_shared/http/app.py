@@ -6,22 +6,33 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from debtflow_shared.clock import ControlledClock, TimeTravelBackwards
+from debtflow_shared.auth import CLOCK_WRITE, Principal
+from debtflow_shared.clock import (
+    LATEST_INSTANT,
+    MAX_ADVANCE,
+    Clock,
+    ClockOutOfRange,
+    ControlledClock,
+    TimeTravelBackwards,
+)
 from debtflow_shared.context import traced
 from debtflow_shared.http.idempotency import install_idempotency
 from debtflow_shared.http.problems import Conflict, Unprocessable, install_problem_handlers
-from debtflow_shared.http.security import AdminSubject
+from debtflow_shared.http.security import AdminSubject, require
 
 if TYPE_CHECKING:
     from debtflow_shared.service import ServiceRuntime
 
 CORRELATION_HEADER = "X-Correlation-Id"
+
+# Moving time affects every tenant of the deployment: an operator scope, not ``admin``.
+ClockOperator = Annotated[Principal, Depends(require(CLOCK_WRITE))]
 
 
 def create_service_app(runtime: ServiceRuntime) -> FastAPI:
@@ -88,14 +99,20 @@ def _operations_router() -> APIRouter:
 
     @router.get(
         "/readyz",
-        summary="Readiness: the database and the broker answer",
-        responses={503: {"description": "a dependency is unreachable"}},
+        summary="Readiness: the database and the broker answer, the clock tells the time",
+        responses={503: {"description": "a dependency is unreachable or the clock is broken"}},
     )
     async def readyz(request: Request, response: Response) -> dict[str, object]:
-        checks = await get_runtime(request).readiness()
+        runtime = get_runtime(request)
+        checks = dict(await runtime.readiness())
+        clock_fault = _clock_fault(runtime.clock)
+        checks["clock"] = clock_fault is None
         ready = all(checks.values())
         response.status_code = 200 if ready else 503
-        return {"status": "ready" if ready else "not ready", "checks": checks}
+        body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+        if clock_fault is not None:
+            body["reasons"] = {"clock": clock_fault}
+        return body
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def metrics(request: Request) -> Response:
@@ -103,6 +120,17 @@ def _operations_router() -> APIRouter:
         return Response(body, media_type="text/plain; version=0.0.4")
 
     return router
+
+
+def _clock_fault(clock: Clock) -> str | None:
+    """Why business time cannot be read (every request and sweep would fail), else None."""
+    try:
+        now = clock.now()
+    except Exception as error:
+        return f"the clock cannot tell the time: {type(error).__name__}: {error}"
+    if now.tzinfo is None:
+        return "the clock answers a naive time"
+    return None
 
 
 class ClockState(BaseModel):
@@ -118,8 +146,20 @@ class ClockMove(BaseModel):
         json_schema_extra={"examples": [{"advance_seconds": 86400}, {"to": "2026-12-01T09:00:00Z"}]}
     )
 
-    advance_seconds: float | None = Field(default=None, ge=0, examples=[86400])
-    to: datetime | None = Field(default=None, examples=["2026-12-01T09:00:00Z"])
+    advance_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_ADVANCE.total_seconds(),
+        allow_inf_nan=False,
+        description=f"seconds to move forward, at most {MAX_ADVANCE.days} days (100 years)",
+        examples=[86400],
+    )
+    to: AwareDatetime | None = Field(
+        default=None,
+        le=LATEST_INSTANT,
+        description=f"an instant with a time zone, no later than {LATEST_INSTANT.isoformat()}",
+        examples=["2026-12-01T09:00:00Z"],
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ClockMove:
@@ -142,29 +182,25 @@ def _admin_router() -> APIRouter:
 
     @router.post(
         "/clock",
-        summary="Move a controlled clock forward (tests, demo, simulator)",
+        summary="Move a controlled clock forward (tests, demo, simulator; scope clock:write)",
         responses={409: {"description": "the clock follows the real time"}},
     )
-    async def move_clock(request: Request, move: ClockMove, _: AdminSubject) -> ClockState:
+    async def move_clock(request: Request, move: ClockMove, _: ClockOperator) -> ClockState:
         clock = get_runtime(request).clock
         if not isinstance(clock, ControlledClock):
             raise Conflict(
                 "this service runs on the system clock; start it with "
                 "DEBTFLOW_CLOCK=controlled to move time"
             )
+        field = "to" if move.to is not None else "advance_seconds"
         try:
             if move.to is not None:
-                if move.to.tzinfo is None:
-                    raise Unprocessable(
-                        "'to' needs a time zone",
-                        errors=[{"field": "to", "message": "naive datetime"}],
-                    )
                 clock.set(move.to)
             else:
                 clock.advance(timedelta(seconds=move.advance_seconds or 0))
-        except TimeTravelBackwards as error:
+        except (TimeTravelBackwards, ClockOutOfRange) as error:
             raise Unprocessable(
-                str(error), errors=[{"field": "to", "message": str(error)}]
+                str(error), errors=[{"field": field, "message": str(error)}]
             ) from None
         return ClockState(now=clock.now(), controllable=True, frozen=clock.frozen)
 
