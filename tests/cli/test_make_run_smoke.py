@@ -1,4 +1,8 @@
-"""`make run` starts the whole suite, answers on all four ports, keeps data, stops cleanly."""
+"""`make run` starts the whole suite, answers on all four ports, keeps data, stops cleanly.
+
+The data kept includes business time: the README's clock move, made with the printed token,
+is still in effect after the restart.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -103,6 +108,18 @@ def _invoices(port: int, token: str, **params: str) -> list[dict[str, object]]:
     return items
 
 
+def _clock(port: int, token: str, move: dict[str, object] | None = None) -> datetime:
+    """The business time, after ``move`` if one is given."""
+    url = f"http://127.0.0.1:{port}/v1/admin/clock"
+    headers = {"Authorization": f"Bearer {token}"}
+    if move is None:
+        response = httpx.get(url, headers=headers, timeout=5)
+    else:
+        response = httpx.post(url, json=move, headers=headers, timeout=5)
+    assert response.status_code == 200, response.text
+    return datetime.fromisoformat(response.json()["now"])
+
+
 def _assert_demo_ledger(port: int, token: str) -> list[dict[str, object]]:
     """The demo tenant has open, overdue and paid invoices; returns them all."""
     assert _invoices(port, token, status="open")
@@ -129,7 +146,9 @@ def test_make_run_serves_all_four_services_keeps_data_and_stops_cleanly(tmp_path
             json={"name": "Added Before Restart Ltd", "country": "GB", "currency": "GBP"},
         )
         assert created.status_code == 201
+        moved = _clock(ports["INVOICE"], token, {"advance_seconds": 86400})  # the README's move
         _stop(process, log)
+    assert (data_dir / "clock.json").is_file()
 
     with make_run(data_dir, ports, tmp_path / "run-again.log") as process:
         _wait_healthy(ports, process, tmp_path / "run-again.log")
@@ -137,6 +156,8 @@ def test_make_run_serves_all_four_services_keeps_data_and_stops_cleanly(tmp_path
         assert _debtor_names(ports["INVOICE"], token) == sorted(
             [*seeded, "Added Before Restart Ltd"]
         )
+        # Business time resumes where it was moved to, never earlier.
+        assert _clock(ports["INVOICE"], token) >= moved
         # Seeding again on restart creates and changes nothing.
         assert _assert_demo_ledger(ports["INVOICE"], token) == invoices
         _stop(process, tmp_path / "run-again.log")
