@@ -1,28 +1,37 @@
-"""The statement PDF speaks the debtor's language: labels, dates and amounts.
+"""The statement PDF speaks the debtor's language: labels, dates and amounts; and prints what
+a finance person would send: every name as written, the lines of each item, the statement's
+number and date (also in the metadata), the creditor's address in its country's order and
+its logo.
 
-PDFs are rendered straight from a ``Statement`` value with ``compress=False``, so the drawn
-text can be found in the bytes (Windows-1252, parentheses escaped).
+PDFs are rendered straight from a ``Statement`` value and read back with pypdf.
 """
 
 from __future__ import annotations
 
+import io
 import string
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from datetime import UTC, date, datetime
 
 import pytest
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from PIL import Image
 
-from debtflow_shared.catalog.invoice import BankAccount, InvoiceStatus, PostalAddress
+from debtflow_shared.catalog.invoice import BankAccount, ChargeKind, InvoiceStatus, PostalAddress
+from debtflow_shared.documents.typography import FONT_FILES
 from invoice_svc.adapters.statement_labels import ENGLISH, LABELS, StatementLabels
 from invoice_svc.adapters.statement_pdf import render_statement_pdf
-from invoice_svc.domain.creditor_profile import CreditorDetails
+from invoice_svc.domain.creditor_profile import CreditorDetails, Logo
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 from invoice_svc.domain.statement import (
     AGING_BUCKETS,
+    LineKind,
     Statement,
     StatementItem,
+    StatementLine,
     statement_totals,
 )
+from tests.support.pdf_text import pdf_image_count, pdf_metadata, pdf_text
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 CREDITOR = CreditorDetails(
@@ -39,11 +48,11 @@ def statement(
     *,
     status: InvoiceStatus = InvoiceStatus.OPEN,
     creditor: CreditorDetails | None = CREDITOR,
+    name: str = "Schmidt & Partner",
+    lines: tuple[StatementLine, ...] = (),
 ) -> Statement:
     """One EUR invoice of 1,234.50 issued 1 Jan 2026, due 31 Jan, 30 days late on 2 Mar."""
-    profile = DebtorProfile(
-        name="Schmidt & Partner", country=country, currency="EUR", language=language
-    )
+    profile = DebtorProfile(name=name, country=country, currency="EUR", language=language)
     debtor = Debtor("debtor-1", "tenant-a", profile, 1, NOW, NOW)
     item = StatementItem(
         invoice_id="invoice-1",
@@ -58,22 +67,24 @@ def statement(
         open_balance_minor=123_450,
         days_past_due=30,
         bucket="1-30",
+        lines=lines or (StatementLine(LineKind.INVOICE, date(2026, 1, 1), 123_450, 123_450),),
     )
     totals = statement_totals((item,), {})
-    return Statement(debtor, creditor, date(2026, 3, 2), NOW, (item,), totals)
+    return Statement(
+        debtor, creditor, date(2026, 3, 2), NOW, (item,), totals, issued_on=date(2026, 3, 2)
+    )
 
 
-def pdf_of(value: Statement) -> bytes:
-    return render_statement_pdf(value, compress=False)
+def pdf_of(value: Statement) -> str:
+    """The statement's PDF, read back as text."""
+    return pdf_text(render_statement_pdf(value))
 
 
-def drawn(text: str) -> bytes:
-    """``text`` as it appears in an uncompressed PDF drawn with the built-in fonts."""
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return escaped.encode("cp1252")
+def drawn(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
-def missing(pdf: bytes, *texts: str) -> list[str]:
+def missing(pdf: str, *texts: str) -> list[str]:
     return [t for t in texts if drawn(t) not in pdf]
 
 
@@ -190,12 +201,99 @@ def test_a_new_label_has_no_default_that_would_hide_a_missing_translation() -> N
 
 
 @pytest.mark.parametrize("language", sorted(LABELS))
-def test_each_language_prints_in_the_built_in_pdf_fonts(language: str) -> None:
-    for field in fields(StatementLabels):
-        getattr(LABELS[language], field.name).encode("cp1252")  # raises if it cannot print
+def test_each_language_prints_in_the_document_font(language: str) -> None:
+    for style, path in FONT_FILES.items():
+        glyphs = TTFont(path).getBestCmap()
+        for field in fields(StatementLabels):
+            text = getattr(LABELS[language], field.name)
+            lacking = {c for c in text if ord(c) not in glyphs}
+            assert not lacking, f"{language}.{field.name} ({style or 'regular'}): {lacking}"
 
 
 @pytest.mark.parametrize("language", sorted(LABELS))
 def test_each_language_names_every_aging_bucket(language: str) -> None:
     names = [LABELS[language].bucket(key) for key, _ in AGING_BUCKETS]
     assert len(set(names)) == len(AGING_BUCKETS)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zakład Łódź Żółć Sp. z o.o.",  # Polish
+        "Řízení Škoda s.r.o.",  # Czech
+        "Ελληνική Εταιρεία Α.Ε.",  # noqa: RUF001 (Greek)
+        "Ağır Işık Şirketi A.Ş.",  # noqa: RUF001 (Turkish)
+    ],
+)
+def test_a_name_outside_windows_1252_prints_as_written(name: str) -> None:
+    assert not missing(pdf_of(statement("en", "GB", name=name)), name)
+
+
+def test_each_line_of_an_item_is_printed_with_its_running_balance() -> None:
+    lines = (
+        StatementLine(LineKind.INVOICE, date(2026, 1, 1), 118_050, 118_050),
+        StatementLine(LineKind.CREDIT_NOTE, date(2026, 1, 5), -18_050, 100_000, "short delivery"),
+        StatementLine(LineKind.PAYMENT, date(2026, 2, 1), -40_000, 60_000, "BACS 4481"),
+        StatementLine(
+            LineKind.CHARGE,
+            date(2026, 2, 2),
+            1_520,
+            61_520,
+            charge_kind=ChargeKind.INTEREST,
+            period=(date(2026, 2, 1), date(2026, 2, 28)),
+        ),
+    )
+    value = statement("en", "GB", lines=lines)
+    (item,) = value.items
+    value = replace(value, items=(replace(item, open_balance_minor=61_520),))
+
+    text = pdf_of(value)
+
+    assert not missing(
+        text,
+        "1 Jan 2026 Invoice RE-1001 31 Jan 2026 30 €1,180.50 €1,180.50",
+        "5 Jan 2026 Credit note: short delivery -€180.50 €1,000.00",
+        "1 Feb 2026 Payment received: BACS 4481 -€400.00 €600.00",
+        "2 Feb 2026 Interest 1 Feb 2026 to 28 Feb 2026 €15.20 €615.20",
+        "Total open €615.20",
+    )
+
+
+def test_the_statement_number_and_date_head_the_pdf_and_fill_its_metadata() -> None:
+    pdf = render_statement_pdf(statement("en", "GB"))
+
+    assert not missing(
+        pdf_text(pdf), "Statement date: 2 Mar 2026", "Statement no.: ST-debtor-1-20260302"
+    )
+    metadata = pdf_metadata(pdf)
+    assert metadata["/CreationDate"] == "D:20260302090000Z"  # the business clock, not the host
+    assert metadata["/Keywords"] == "ST-debtor-1-20260302"
+    assert metadata["/Title"] == "Widget Supplies Ltd: Statement of account"
+
+
+def test_items_aged_at_another_day_say_so_under_the_statement_date() -> None:
+    value = replace(statement("en", "GB"), as_of=date(2026, 4, 30))
+    assert not missing(pdf_of(value), "Statement date: 2 Mar 2026", "Aged at: 30 Apr 2026")
+
+
+def test_september_is_abbreviated_like_every_other_month_on_a_british_statement() -> None:
+    value = replace(statement("en", "GB"), issued_on=date(2026, 9, 3), as_of=date(2026, 9, 3))
+    text = pdf_of(value)
+    assert "Statement date: 3 Sep 2026" in text
+    assert "Sept" not in text
+
+
+def test_the_creditors_uk_address_has_the_town_then_the_postcode() -> None:
+    assert "1 High Street\nLeeds\nLS1 4AP\nUnited Kingdom" in pdf_of(statement("en", "GB"))
+
+
+def png(width: int = 300, height: int = 100) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 60, 120)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_creditors_logo_is_drawn_on_the_statement() -> None:
+    with_logo = replace(CREDITOR, logo=Logo("image/png", png()))
+    assert pdf_image_count(render_statement_pdf(statement("en", "GB", creditor=with_logo))) == 1
+    assert pdf_image_count(render_statement_pdf(statement("en", "GB"))) == 0

@@ -1,13 +1,21 @@
-"""Loading and saving the tenant's creditor profile."""
+"""Loading and saving the tenant's creditor profile.
+
+The row holds the profile in the event's own shape (one schema for the wire and the row),
+plus the logo, which the event leaves out, under ``"logo"``.
+"""
 
 from __future__ import annotations
+
+import base64
+import json
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import CreditorProfileUpdated
 from invoice_svc.adapters.tables import creditor_profiles
-from invoice_svc.domain.creditor_profile import CreditorDetails, CreditorProfile
+from invoice_svc.domain.creditor_profile import CreditorDetails, CreditorProfile, Logo
 
 
 class CreditorProfileRepository:
@@ -26,8 +34,9 @@ class CreditorProfileRepository:
         )
         if row is None:
             return None
-        # Stored in the event's own shape: one schema for the wire and the row.
-        stored = CreditorProfileUpdated.model_validate_json(row["profile"])
+        body: dict[str, Any] = json.loads(row["profile"])
+        logo = body.pop("logo", None)
+        stored = CreditorProfileUpdated.model_validate(body)
         details = CreditorDetails(
             legal_name=stored.legal_name,
             address=stored.address,
@@ -36,6 +45,7 @@ class CreditorProfileRepository:
             pay_link=stored.pay_link,
             dispute_email=stored.dispute_email,
             dispute_phone=stored.dispute_phone,
+            logo=Logo(logo["media_type"], base64.b64decode(logo["data_base64"])) if logo else None,
         )
         return CreditorProfile(tenant_id, details, row["version"], row["updated_at"])
 
@@ -50,8 +60,15 @@ class CreditorProfileRepository:
             dispute_email=d.dispute_email,
             dispute_phone=d.dispute_phone,
             version=profile.version,
-        ).model_dump_json()
-        values = {"profile": body, "version": profile.version, "updated_at": profile.updated_at}
+        ).model_dump(mode="json")
+        if d.logo is not None:
+            encoded = base64.b64encode(d.logo.data).decode()
+            body["logo"] = {"media_type": d.logo.media_type, "data_base64": encoded}
+        values = {
+            "profile": json.dumps(body),
+            "version": profile.version,
+            "updated_at": profile.updated_at,
+        }
         if profile.version == 1:
             await self._session.execute(
                 insert(creditor_profiles).values(tenant_id=profile.tenant_id, **values)

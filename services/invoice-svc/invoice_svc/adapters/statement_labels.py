@@ -10,7 +10,7 @@ To add a language:
    controller in that country would write it to a customer.
 2. Keep the ``{placeholders}`` exactly as in English (their order may change), and type
    typographic details such as the space before a French colon into the text itself.
-3. Use only characters in Windows-1252 (the built-in PDF fonts): others print as "?".
+3. Any character of DejaVu Sans (the document font: Latin, Greek, Cyrillic) prints.
 4. Add it to ``LABELS`` under its ISO 639-1 code, and run
    ``tests/invoice_svc/test_statement_pdf_languages.py``, which checks all of the above.
 
@@ -31,6 +31,8 @@ class StatementLabels:
     statement_of_account: str
     statement_date: str
     customer_account: str
+    statement_number: str
+    aged_at: str  # shown when the items are aged at another day than the statement's
     to: str
     creditor_missing: str
     creditor_missing_detail: str
@@ -41,13 +43,19 @@ class StatementLabels:
     open_items: str
     no_open_items: str
     invoice: str
-    issued: str
+    date: str
     due: str
     amount: str
-    paid: str
-    charges: str
-    open_balance: str
     days_overdue: str
+    details: str
+    balance: str
+    # The lines under an invoice; a payment's reference or a credit note's reason follows.
+    credit_note: str
+    payment: str
+    late_fee: str
+    interest: str  # {start}, {end}: the days it covers
+    compensation: str
+    adjustment: str  # what the recorded lines do not explain
     disputed: str  # {number}: the invoice number of a disputed item
     # Summary by age: one column per aging bucket.
     summary_by_age: str
@@ -95,6 +103,8 @@ ENGLISH = StatementLabels(
     statement_of_account="Statement of account",
     statement_date="Statement date",
     customer_account="Customer account",
+    statement_number="Statement no.",
+    aged_at="Aged at",
     to="To:",
     creditor_missing="Creditor details not set",
     creditor_missing_detail="The creditor has not set its legal name, address or payment details.",
@@ -103,13 +113,18 @@ ENGLISH = StatementLabels(
     open_items="Open items",
     no_open_items="There are no open items on your account.",
     invoice="Invoice",
-    issued="Issued",
+    date="Date",
     due="Due",
     amount="Amount",
-    paid="Paid",
-    charges="Charges",
-    open_balance="Open balance",
     days_overdue="Days overdue",
+    details="Details",
+    balance="Balance",
+    credit_note="Credit note",
+    payment="Payment received",
+    late_fee="Late payment fee",
+    interest="Interest {start} to {end}",
+    compensation="Compensation for recovery costs",
+    adjustment="Other adjustments",
     disputed="{number} (disputed)",
     summary_by_age="Summary by age",
     currency="Currency",
@@ -146,6 +161,8 @@ GERMAN = StatementLabels(
     statement_of_account="Kontoauszug",
     statement_date="Stichtag",
     customer_account="Kundennummer",
+    statement_number="Auszugsnummer",
+    aged_at="Fälligkeiten zum",
     to="An:",
     creditor_missing="Gläubigerangaben fehlen",
     creditor_missing_detail=(
@@ -156,13 +173,18 @@ GERMAN = StatementLabels(
     open_items="Offene Posten",
     no_open_items="Auf Ihrem Konto sind keine Posten offen.",
     invoice="Rechnung",
-    issued="Datum",
+    date="Datum",
     due="Fällig",
     amount="Betrag",
-    paid="Bezahlt",
-    charges="Kosten",
-    open_balance="Offen",
     days_overdue="Tage überfällig",
+    details="Buchungstext",
+    balance="Saldo",
+    credit_note="Gutschrift",
+    payment="Zahlungseingang",
+    late_fee="Mahngebühr",
+    interest="Verzugszinsen {start} bis {end}",
+    compensation="Verzugspauschale",
+    adjustment="Sonstige Korrekturen",
     disputed="{number} (beanstandet)",
     summary_by_age="Übersicht nach Fälligkeit",
     currency="Währung",
@@ -201,6 +223,8 @@ FRENCH = StatementLabels(
     statement_of_account="Relevé de compte",
     statement_date="Date du relevé",
     customer_account="Compte client",
+    statement_number="N° de relevé",
+    aged_at="Échéances au",
     to="Destinataire\u00a0:",
     creditor_missing="Coordonnées du créancier non renseignées",
     creditor_missing_detail=(
@@ -212,13 +236,18 @@ FRENCH = StatementLabels(
     open_items="Factures non réglées",
     no_open_items="Votre compte ne présente aucune facture non réglée.",
     invoice="Facture",
-    issued="Date",
+    date="Date",
     due="Échéance",
     amount="Montant",
-    paid="Réglé",
-    charges="Frais",
-    open_balance="Reste dû",
     days_overdue="Jours de retard",
+    details="Libellé",
+    balance="Solde",
+    credit_note="Avoir",
+    payment="Règlement reçu",
+    late_fee="Frais de retard",
+    interest="Intérêts de retard du {start} au {end}",
+    compensation="Indemnité forfaitaire pour frais de recouvrement",
+    adjustment="Autres ajustements",
     disputed="{number} (contestée)",
     summary_by_age="Récapitulatif par ancienneté",
     currency="Devise",
@@ -259,6 +288,8 @@ SPANISH = StatementLabels(
     statement_of_account="Extracto de cuenta",
     statement_date="Fecha del extracto",
     customer_account="Cuenta de cliente",
+    statement_number="N.º de extracto",
+    aged_at="Antigüedad a",
     to="Destinatario:",
     creditor_missing="Faltan los datos del acreedor",
     creditor_missing_detail=(
@@ -269,13 +300,18 @@ SPANISH = StatementLabels(
     open_items="Facturas pendientes",
     no_open_items="No hay facturas pendientes en su cuenta.",
     invoice="Factura",
-    issued="Fecha",
+    date="Fecha",
     due="Vencimiento",
     amount="Importe",
-    paid="Pagado",
-    charges="Recargos",
-    open_balance="Pendiente",
     days_overdue="Días de retraso",
+    details="Concepto",
+    balance="Saldo",
+    credit_note="Abono",
+    payment="Pago recibido",
+    late_fee="Recargo por demora",
+    interest="Intereses de demora del {start} al {end}",
+    compensation="Indemnización por costes de cobro",
+    adjustment="Otros ajustes",
     disputed="{number} (impugnada)",
     summary_by_age="Resumen por antigüedad",
     currency="Moneda",
@@ -314,6 +350,8 @@ DUTCH = StatementLabels(
     statement_of_account="Rekeningoverzicht",
     statement_date="Datum overzicht",
     customer_account="Klantnummer",
+    statement_number="Overzichtnummer",
+    aged_at="Ouderdom per",
     to="Aan:",
     creditor_missing="Gegevens schuldeiser ontbreken",
     creditor_missing_detail=(
@@ -324,13 +362,18 @@ DUTCH = StatementLabels(
     open_items="Openstaande posten",
     no_open_items="Er staan geen posten open op uw rekening.",
     invoice="Factuur",
-    issued="Datum",
+    date="Datum",
     due="Vervaldatum",
     amount="Bedrag",
-    paid="Betaald",
-    charges="Kosten",
-    open_balance="Openstaand",
     days_overdue="Dagen te laat",
+    details="Omschrijving",
+    balance="Saldo",
+    credit_note="Creditnota",
+    payment="Ontvangen betaling",
+    late_fee="Kosten wegens te late betaling",
+    interest="Rente van {start} tot en met {end}",
+    compensation="Vergoeding voor incassokosten",
+    adjustment="Overige correcties",
     disputed="{number} (betwist)",
     summary_by_age="Overzicht naar ouderdom",
     currency="Valuta",

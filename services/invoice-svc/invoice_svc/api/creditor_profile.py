@@ -2,21 +2,63 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.catalog.invoice import BankAccount, PostalAddress
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
-from invoice_svc.domain.creditor_profile import CreditorDetails, CreditorProfile
+from invoice_svc.adapters.logo_image import MAX_SIDE_PIXELS, checked_logo
+from invoice_svc.domain.creditor_profile import (
+    LOGO_MAX_BYTES,
+    CreditorDetails,
+    CreditorProfile,
+    InvalidLogo,
+    Logo,
+)
 from invoice_svc.service_layer.creditor_profile import get_creditor_profile, set_creditor_profile
 
 router = APIRouter(prefix="/creditor-profile", tags=["creditor profile"])
+
+
+class LogoIn(BaseModel):
+    """A PNG or JPEG, base64-encoded, drawn at the top of statements."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    media_type: Literal["image/png", "image/jpeg"]
+    data_base64: str = Field(
+        max_length=(LOGO_MAX_BYTES + 2) // 3 * 4,
+        description=(
+            f"at most {LOGO_MAX_BYTES // 1024} KiB decoded and {MAX_SIDE_PIXELS} pixels a side"
+        ),
+    )
+
+    @field_validator("data_base64")
+    @classmethod
+    def _base64(cls, value: str) -> str:
+        try:
+            base64.b64decode(value, validate=True)
+        except binascii.Error as error:
+            raise ValueError("not base64") from error
+        return value
+
+    def to_logo(self) -> Logo:
+        return checked_logo(self.media_type, base64.b64decode(self.data_base64))
+
+    @classmethod
+    def of(cls, logo: Logo) -> LogoIn:
+        media_type: Literal["image/png", "image/jpeg"] = (
+            "image/png" if logo.media_type == "image/png" else "image/jpeg"
+        )
+        return cls(media_type=media_type, data_base64=base64.b64encode(logo.data).decode())
 
 
 class CreditorProfileIn(BaseModel):
@@ -54,6 +96,19 @@ class CreditorProfileIn(BaseModel):
     pay_link: HttpUrl | None = None
     dispute_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     dispute_phone: str | None = Field(default=None, max_length=40)
+    logo: LogoIn | None = Field(
+        default=None, description="optional; a PUT without it removes the logo"
+    )
+
+    @field_validator("logo")
+    @classmethod
+    def _drawable(cls, value: LogoIn | None) -> LogoIn | None:
+        if value is not None:
+            try:
+                value.to_logo()
+            except InvalidLogo as error:
+                raise ValueError(str(error)) from error
+        return value
 
     def to_details(self) -> CreditorDetails:
         return CreditorDetails(
@@ -64,6 +119,7 @@ class CreditorProfileIn(BaseModel):
             pay_link=str(self.pay_link) if self.pay_link else None,
             dispute_email=self.dispute_email,
             dispute_phone=self.dispute_phone,
+            logo=self.logo.to_logo() if self.logo else None,
         )
 
 
@@ -83,6 +139,7 @@ class CreditorProfileOut(CreditorProfileIn):
             pay_link=d.pay_link,
             dispute_email=d.dispute_email,
             dispute_phone=d.dispute_phone,
+            logo=LogoIn.of(d.logo) if d.logo else None,
             version=profile.version,
             updated_at=profile.updated_at,
         )

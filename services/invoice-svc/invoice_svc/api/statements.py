@@ -13,14 +13,21 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from debtflow_shared.auth import Principal
-from debtflow_shared.catalog.invoice import BankAccount, InvoiceStatus, PostalAddress
+from debtflow_shared.catalog.invoice import BankAccount, ChargeKind, InvoiceStatus, PostalAddress
 from debtflow_shared.catalog.money import Money
+from debtflow_shared.documents.locale_format import address_lines
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
 from invoice_svc.adapters.statement_pdf import render_statement_pdf
 from invoice_svc.domain.creditor_profile import CreditorDetails
-from invoice_svc.domain.statement import CurrencyTotals, Statement, StatementItem
+from invoice_svc.domain.statement import (
+    CurrencyTotals,
+    LineKind,
+    Statement,
+    StatementItem,
+    StatementLine,
+)
 from invoice_svc.service_layer.statements import account_statement
 
 router = APIRouter(prefix="/debtors", tags=["statements"])
@@ -38,18 +45,51 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+Day = date  # for annotations inside a model that has a field named "date"
+
+
+class StatementLineOut(BaseModel):
+    """One line of an item; the lines of an item add up to its open balance."""
+
+    kind: LineKind
+    date: date
+    amount: Money = Field(description="signed: positive adds to what is owed, negative takes off")
+    balance: Money = Field(description="the invoice's balance after this line")
+    detail: str | None = Field(description="a credit note's reason, a payment's reference")
+    charge_kind: ChargeKind | None
+    period_from: Day | None = Field(description="interest: the first day it covers")
+    period_to: Day | None
+
+    @classmethod
+    def of(cls, line: StatementLine, currency: str) -> StatementLineOut:
+        return cls(
+            kind=line.kind,
+            date=line.on,
+            amount=Money(amount_minor=line.amount_minor, currency=currency),
+            balance=Money(amount_minor=line.balance_minor, currency=currency),
+            detail=line.detail,
+            charge_kind=line.charge_kind,
+            period_from=line.period[0] if line.period else None,
+            period_to=line.period[1] if line.period else None,
+        )
+
+
 class StatementItemOut(BaseModel):
     invoice_id: str
     number: str
     status: InvoiceStatus
     issue_date: date
     due_date: date
-    amount: Money
+    amount_issued: Money = Field(description="as invoiced, before credit notes")
+    amount: Money = Field(description="after credit notes")
     paid: Money = Field(description="principal paid so far")
     charges_open: Money
     open_balance: Money
     days_past_due: int = Field(description="in the debtor's time zone, 0 if not yet due")
     aging_bucket: str = Field(examples=["current", "1-30", "31-60", "61-90", "90+"])
+    lines: list[StatementLineOut] = Field(
+        description="the invoice as issued, then its credit notes, payments and charges by date"
+    )
 
     @classmethod
     def of(cls, item: StatementItem) -> StatementItemOut:
@@ -62,12 +102,14 @@ class StatementItemOut(BaseModel):
             status=item.status,
             issue_date=item.issue_date,
             due_date=item.due_date,
+            amount_issued=money(item.issued_minor),
             amount=money(item.amount_minor),
             paid=money(item.paid_minor),
             charges_open=money(item.charges_open_minor),
             open_balance=money(item.open_balance_minor),
             days_past_due=item.days_past_due,
             aging_bucket=item.bucket,
+            lines=[StatementLineOut.of(line, item.currency) for line in item.lines],
         )
 
 
@@ -99,6 +141,10 @@ class CreditorOut(BaseModel):
     pay_link: str | None
     dispute_email: str | None
     dispute_phone: str | None
+    address_lines: list[str] = Field(
+        description="street, town and postcode in the order of the address's country"
+    )
+    has_logo: bool
 
     @classmethod
     def of(cls, d: CreditorDetails) -> CreditorOut:
@@ -110,6 +156,10 @@ class CreditorOut(BaseModel):
             pay_link=d.pay_link,
             dispute_email=d.dispute_email,
             dispute_phone=d.dispute_phone,
+            address_lines=address_lines(
+                d.address.lines, d.address.postcode, d.address.city, d.address.country
+            ),
+            has_logo=d.logo is not None,
         )
 
 
@@ -124,7 +174,11 @@ class StatementDebtorOut(BaseModel):
 
 
 class StatementOut(BaseModel):
-    as_of: date
+    number: str = Field(
+        description="one per debtor and statement date", examples=["ST-C-1-20260302"]
+    )
+    statement_date: date = Field(description="the business clock's day in the debtor's zone")
+    as_of: date = Field(description="the day the items are aged at")
     generated_at: datetime
     debtor: StatementDebtorOut
     creditor: CreditorOut | None = Field(description="null until the tenant sets its profile")
@@ -136,6 +190,8 @@ class StatementOut(BaseModel):
     def of(cls, statement: Statement) -> StatementOut:
         debtor, profile = statement.debtor, statement.debtor.profile
         return cls(
+            number=statement.number,
+            statement_date=statement.statement_date,
             as_of=statement.as_of,
             generated_at=statement.generated_at,
             debtor=StatementDebtorOut(
@@ -193,7 +249,7 @@ async def _statement(
 async def _pdf(statement: Statement) -> Response:
     # Rendering is CPU work: keep it off the event loop.
     body = await run_in_threadpool(render_statement_pdf, statement)
-    name = f"statement-{statement.debtor.profile.erp_id or statement.debtor.id}-{statement.as_of}"
+    name = f"statement-{statement.number}"
     return Response(
         body,
         media_type=PDF,

@@ -1,7 +1,9 @@
 """The tenant's creditor profile: who is owed, and how to pay or dispute.
 
 Every message a debtor receives must identify the creditor and say how to pay and how to
-dispute; notify-svc keeps a copy of this profile from ``creditor.profile_updated``.
+dispute; notify-svc keeps a copy of this profile from ``creditor.profile_updated``. The
+optional logo heads the statements invoice-svc prints; it is not part of the event (an image
+has no place in every consumer's messages).
 """
 
 from __future__ import annotations
@@ -11,6 +13,29 @@ from datetime import datetime
 
 from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog.invoice import BankAccount, CreditorProfileUpdated, PostalAddress
+
+LOGO_MAX_BYTES = 256 * 1024
+# The formats fpdf2 draws, by the signature their files start with.
+LOGO_SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+
+
+class InvalidLogo(ValueError):
+    """A logo that is too large or not the PNG or JPEG it says it is."""
+
+
+@dataclass(frozen=True)
+class Logo:
+    media_type: str
+    data: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        signature = LOGO_SIGNATURES.get(self.media_type)
+        if signature is None:
+            raise InvalidLogo(f"a logo is one of {', '.join(LOGO_SIGNATURES)}")
+        if len(self.data) > LOGO_MAX_BYTES:
+            raise InvalidLogo(f"a logo is at most {LOGO_MAX_BYTES // 1024} KiB")
+        if not self.data.startswith(signature):
+            raise InvalidLogo(f"the logo is not an {self.media_type} file")
 
 
 @dataclass(frozen=True)
@@ -22,6 +47,7 @@ class CreditorDetails:
     pay_link: str | None = None
     dispute_email: str | None = None
     dispute_phone: str | None = None
+    logo: Logo | None = None
 
 
 @dataclass

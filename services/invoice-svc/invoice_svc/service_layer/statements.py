@@ -1,8 +1,10 @@
 """A debtor's account statement: every open item, aged, with totals and the creditor's details.
 
 Items are the invoices still collected (open, partially paid, disputed) with today's
-balances; ``as_of`` only moves the date they are aged at (it does not rebuild past
-balances). Days past due count in the debtor's own time zone, like the overdue sweeper.
+balances, each with its lines (as issued, credit notes, payments, charges); ``as_of`` only
+moves the date they are aged at (it does not rebuild past balances). The statement is dated
+the business clock's day in the debtor's zone. Days past due count in the debtor's own time
+zone, like the overdue sweeper.
 Aging buckets are the product's: current, 1-30, 31-60, 61-90, 90+ days past due.
 """
 
@@ -15,6 +17,7 @@ from invoice_svc.adapters.creditor_profile_repository import CreditorProfileRepo
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.adapters.invoice_repository import InvoiceFilter, InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
+from invoice_svc.adapters.statement_repository import StatementRepository
 from invoice_svc.domain.due_dates import local_today
 from invoice_svc.domain.invoice import COLLECTIBLE, Invoice
 from invoice_svc.domain.statement import Statement, statement_item, statement_totals
@@ -31,11 +34,17 @@ async def account_statement(
         if debtor is None:
             return None
         now = uow.clock.now()
-        day = as_of or local_today(now, debtor.profile.time_zone)
+        today = local_today(now, debtor.profile.time_zone)
         invoices = await _collectible(InvoiceRepository(uow.session), tenant_id, debtor_id, now)
+        activity = await StatementRepository(uow.session).activity(
+            tenant_id, debtor_id, debtor.profile.time_zone
+        )
         credit = await PaymentRepository(uow.session).all_account_credit(tenant_id, debtor_id)
         profile = await CreditorProfileRepository(uow.session).get(tenant_id)
-    items = tuple(statement_item(i, day) for i in sorted(invoices, key=_by_due_date))
+    day = as_of or today
+    items = tuple(
+        statement_item(i, day, activity.get(i.id, ())) for i in sorted(invoices, key=_by_due_date)
+    )
     return Statement(
         debtor=debtor,
         creditor=profile.details if profile else None,
@@ -43,6 +52,7 @@ async def account_statement(
         generated_at=now,
         items=items,
         totals=statement_totals(items, credit),
+        issued_on=today,
     )
 
 
