@@ -73,6 +73,37 @@ async def test_invalid_debtor_gets_a_problem_naming_the_field_and_changes_nothin
     assert (await client.get("/v1/debtors", headers=writer_a)).json()["items"] == []
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"country": "ZZ"}, "country"),
+        ({"currency": "XXX"}, "currency"),
+        (
+            {"credit_policy": {"interest": {"kind": "statutory", "jurisdiction": "XX"}}},
+            "credit_policy.interest.jurisdiction",
+        ),
+        (
+            {"credit_policy": {"interest": {"kind": "contractual"}}},
+            "credit_policy.interest.annual_rate_percent",
+        ),
+        ({"credit_policy": {"late_fee": {"kind": "fixed"}}}, "credit_policy.late_fee.fixed"),
+    ],
+    ids=["country", "no-currency", "jurisdiction", "contractual-rate", "late-fee-amount"],
+)
+async def test_a_debtor_whose_ledger_rules_would_fail_later_is_refused_when_saved(
+    client: httpx.AsyncClient, writer_a: dict[str, str], change: dict[str, Any], field: str
+) -> None:
+    created = await client.post("/v1/debtors", json=ACME | change, headers=writer_a)
+    assert created.status_code == 422
+    assert created.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in created.json()["errors"]] == [field]
+    saved = (await client.post("/v1/debtors", json=ACME, headers=writer_a)).json()
+    changed = await client.put(f"/v1/debtors/{saved['id']}", json=ACME | change, headers=writer_a)
+    assert changed.status_code == 422
+    assert [e["field"] for e in changed.json()["errors"]] == [field]
+    assert (await client.get(f"/v1/debtors/{saved['id']}", headers=writer_a)).json() == saved
+
+
 async def test_bad_time_zone_is_rejected_with_the_field_named(
     client: httpx.AsyncClient, writer_a: dict[str, str]
 ) -> None:

@@ -131,6 +131,19 @@ async def test_resent_batch_is_unchanged_and_a_changed_row_is_updated(ledger: Le
     assert len((await ledger.get("/v1/invoices")).json()["items"]) == 3
 
 
+async def test_a_batch_row_changing_an_invoices_currency_is_refused_for_that_row(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    rows = [invoice_row(debtor, "I-1"), invoice_row(debtor, "I-2")]
+    await ledger.post("/v1/batches/invoices", {"items": rows})
+    rows = [rows[0] | {"amount": money(10_000, "EUR")}, rows[1] | {"amount": money(12_000)}]
+    body, events = await emitted_by(ledger, {"items": rows})
+    assert [r["status"] for r in body["items"]] == ["error", "updated"]
+    assert [e["field"] for e in body["items"][0]["errors"]] == ["items[0].amount.currency"]
+    assert invoice_events(events) == Counter({("invoice.updated", "I-2"): 1})
+
+
 async def test_payment_batch_records_once_per_erp_id(ledger: Ledger) -> None:
     debtor = await ledger.debtor()
     invoice = await ledger.invoice(debtor, 10_000, erp_id="I-1")

@@ -88,6 +88,37 @@ async def test_bad_erp_debtor_goes_to_the_dlq_and_the_next_one_is_applied(
     assert upserted.envelopes()[0].data["erp_id"] == "CUST-8"
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"country": "ZZ"}, b"country"),
+        (
+            {"credit_policy": {"interest": {"kind": "statutory", "jurisdiction": "XX"}}},
+            b"jurisdiction",
+        ),
+        ({"credit_policy": {"interest": {"kind": "contractual"}}}, b"annual_rate_percent"),
+    ],
+    ids=["country", "jurisdiction", "contractual-rate"],
+)
+async def test_erp_debtor_whose_ledger_rules_would_fail_later_goes_to_the_dlq_naming_the_field(
+    backend: Backend, change: dict[str, Any], field: bytes
+) -> None:
+    async with (
+        backend.probe("erp.debtor.dlq") as dead,
+        backend.probe(DebtorUpserted.event_type) as upserted,
+        backend.service(INVOICE, InvoiceSettings),
+    ):
+        await backend.raw_publish(
+            [
+                erp_message("erp.debtor", ERP_DEBTOR | change),
+                erp_message("erp.debtor", ERP_DEBTOR | {"erp_id": "CUST-8"}),
+            ]
+        )
+        await eventually(lambda: len(dead.messages) == 1 and len(upserted.messages) == 1)
+    assert dead.messages[0].header("dlq.reason") == b"invalid"
+    assert field in (dead.messages[0].header("dlq.error") or b"")
+
+
 ERP_INVOICE: dict[str, Any] = {
     "erp_id": "INV-7-1",
     "debtor_erp_id": "CUST-7",
@@ -194,8 +225,10 @@ async def test_erp_payment_is_allocated_to_the_invoices_it_names_by_erp_id(
         {"amount_minor": -1},
         {"currency": "XXQ"},
         {"issue_date": "2026-02-30"},
+        {"currency": "XXX"},
+        {"lines": [{"description": "Widgets", "amount_minor": 9_000}]},
     ],
-    ids=["negative", "unknown-currency", "malformed-date"],
+    ids=["negative", "unknown-currency", "malformed-date", "no-currency", "lines-not-adding-up"],
 )
 async def test_invalid_erp_invoice_goes_to_the_dlq_and_the_next_one_is_applied(
     backend: Backend, bad: dict[str, Any]
@@ -241,6 +274,27 @@ async def test_erp_invoice_the_ledger_refuses_is_dead_lettered_at_once_with_the_
         await eventually(lambda: len(dead.messages) == 1 and len(issued.messages) == 1)
     assert dead.messages[0].header("dlq.reason") == b"handler_failed"
     assert b"amount" in (dead.messages[0].header("dlq.error") or b"")
+
+
+async def test_erp_invoice_resent_in_another_currency_is_dead_lettered_naming_the_currency(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.probe("erp.invoice.dlq") as dead,
+        backend.probe(InvoiceIssued.event_type) as issued,
+        backend.probe(DebtorUpserted.event_type) as upserted,
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+    ):
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: len(upserted.messages) == 1)
+        await backend.raw_publish([erp_message("erp.invoice", ERP_INVOICE)])
+        await eventually(lambda: len(issued.messages) == 1)
+        await backend.raw_publish([erp_message("erp.invoice", ERP_INVOICE | {"currency": "EUR"})])
+        await eventually(lambda: len(dead.messages) == 1)
+        [stored] = await _invoices(invoice)
+    assert dead.messages[0].header("dlq.reason") == b"handler_failed"
+    assert b"CurrencyIsFixed: amount.currency" in (dead.messages[0].header("dlq.error") or b"")
+    assert stored.currency == "GBP"
 
 
 async def test_parked_erp_invoice_whose_debtor_never_arrives_goes_to_the_dlq(

@@ -116,3 +116,21 @@ async def test_a_rate_cannot_be_confirmed_for_a_day_still_to_come(
     assert response.json()["errors"][0]["field"] == "checked_through"
     checked = await ledger.read("/v1/reference-rates/GB/checked-through")
     assert checked["checked_through"] == "2026-02-28"
+
+
+async def test_gb_statutory_interest_on_a_eur_invoice_runs_in_eur_without_fixed_compensation(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor(
+        "FR-1", country="FR", currency="EUR", time_zone="Europe/Paris", credit_policy=STATUTORY_GB
+    )
+    invoice = await ledger.invoice(debtor, 100_000, currency="EUR", **OVERDUE)
+    quote = await ledger.get(f"/v1/invoices/{invoice['id']}/interest-quote", as_of="2026-01-31")
+    assert quote.status_code == 200, quote.text
+    body = quote.json()
+    # The Act's rate (Bank of England 3.75 % + 8 points) on the EUR principal, in EUR.
+    assert body["interest"]["amount"] == money(998, "EUR")
+    assert [p["annual_rate_percent"] for p in body["interest"]["periods"]] == ["11.75"]
+    # The Act fixes the compensation in GBP: not converted, so not applicable.
+    assert body["compensation"]["due"] is False
+    assert "GBP" in body["compensation"]["reason"]

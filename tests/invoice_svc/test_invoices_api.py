@@ -109,6 +109,59 @@ async def test_amending_the_amount_below_what_was_paid_is_rejected(ledger: Ledge
     assert (await ledger.read(f"/v1/invoices/{invoice['id']}"))["amount"] == money(10_000)
 
 
+@pytest.mark.parametrize("paid", [0, 6_000], ids=["unpaid", "partly-paid"])
+async def test_an_amendment_changing_the_currency_is_refused_paid_or_not(
+    ledger: Ledger, paid: int
+) -> None:
+    debtor = await ledger.debtor()
+    invoice = await ledger.invoice(debtor, 10_000, erp_id="INV-1", number="A")
+    if paid:
+        assert (await ledger.pay(debtor, paid)).status_code == 201
+    response = await ledger.invoice_upsert(debtor, invoice, amount=money(10_000, "EUR"))
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/currency-fixed")
+    assert [e["field"] for e in response.json()["errors"]] == ["amount.currency"]
+    after = await ledger.read(f"/v1/invoices/{invoice['id']}")
+    assert (after["amount"], after["version"]) == (money(10_000), invoice["version"] + bool(paid))
+
+
+async def test_an_invoice_in_no_currency_is_refused_naming_the_currency(ledger: Ledger) -> None:
+    debtor = await ledger.debtor()
+    body = {"debtor_id": debtor, "number": "1", "issue_date": "2026-03-01"}
+    response = await ledger.post("/v1/invoices", body | {"amount": money(100, "XXX")})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["amount.currency"]
+
+
+def _lines(*amounts: int) -> list[dict[str, object]]:
+    return [{"description": f"line {n}", "amount_minor": a} for n, a in enumerate(amounts)]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [_lines(6_000, 3_000), _lines(*([20] * 501))],
+    ids=["not-adding-up", "more-than-500"],
+)
+async def test_invoice_lines_must_add_up_to_the_amount_and_number_at_most_500(
+    ledger: Ledger, lines: list[dict[str, object]]
+) -> None:
+    debtor = await ledger.debtor()
+    body = {"debtor_id": debtor, "number": "1", "issue_date": "2026-03-01", "lines": lines}
+    response = await ledger.post("/v1/invoices", body | {"amount": money(10_000)})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["lines"]
+    assert (await ledger.get("/v1/invoices")).json()["items"] == []
+
+
+async def test_invoice_lines_with_tax_and_a_discount_adding_up_are_kept_as_sent(
+    ledger: Ledger,
+) -> None:
+    lines = _lines(9_000, 1_800, -800)
+    invoice = await ledger.invoice(await ledger.debtor(), 10_000, lines=lines)
+    assert [line["amount_minor"] for line in invoice["lines"]] == [9_000, 1_800, -800]
+
+
 async def test_credit_note_reduces_the_principal_and_emits_invoice_credited(
     ledger: Ledger, backend: Backend
 ) -> None:

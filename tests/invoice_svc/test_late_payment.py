@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from debtflow_shared.catalog.debtor import STATUTORY_JURISDICTIONS
 from invoice_svc.domain.late_payment import (
+    JURISDICTIONS,
     CompensationNotApplicable,
     FixedCompensation,
     InterestNotRunning,
@@ -408,3 +410,7 @@ def test_interest_without_due_date_or_receipt_date_is_refused() -> None:
 def test_a_day_outside_the_rate_table_names_the_missing_rate() -> None:
     with pytest.raises(NoReferenceRate, match="GB"):
         _statutory(100, "GB", date(2008, 2, 1), date(2008, 3, 1))
+
+
+def test_the_catalog_accepts_exactly_the_jurisdictions_the_rules_table_prices() -> None:
+    assert set(JURISDICTIONS) == STATUTORY_JURISDICTIONS

@@ -1,11 +1,25 @@
-"""Debtor and credit events (invoice-svc owns debtors)."""
+"""Debtor and credit events (invoice-svc owns debtors).
+
+A credit policy is checked when it is parsed (REST bodies and ``erp.debtor`` alike), so a
+rule that could never be priced is refused when the debtor is saved, naming the field,
+rather than at the first charge: each interest and late-fee kind takes exactly the fields it
+uses, and a statutory rule names one of :data:`STATUTORY_JURISDICTIONS`.
+
+A statutory rule applies to every invoice of the debtor, whatever its currency: interest
+runs on the invoice's principal, in the invoice's currency, at the jurisdiction's reference
+rate plus its margin (GB: Bank of England rate + 8 points, also on a EUR invoice). The fixed
+compensation is a sum the law states in one currency (GB: GBP, EU members: EUR); an invoice
+in another currency gets none (the quote says why) rather than a converted sum, since which
+exchange rate and day would apply is a legal question debtflow does not answer.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from debtflow_shared.catalog.common import (
     CountryCode,
@@ -48,14 +62,47 @@ class LateFeeKind(StrEnum):
 
 
 class LateFeeRule(BaseModel):
-    """A late fee: none, a fixed amount, or a percent of the overdue amount up to a cap."""
+    """A late fee: none, a fixed amount, or a percent of the overdue amount (plus an optional
+    fixed part) up to a cap. ``fixed`` needs ``fixed``, ``percent`` needs ``percent``; ``none``
+    takes neither, and ``fixed`` takes no percent."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: LateFeeKind = LateFeeKind.NONE
-    fixed: Money | None = None
-    percent: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
+    fixed: Money | None = Field(default=None, validate_default=True)
+    percent: Decimal | None = Field(
+        default=None, ge=0, le=100, decimal_places=4, validate_default=True
+    )
     cap: Money | None = None
+
+    @field_validator("fixed")
+    @classmethod
+    def _fixed_fits_the_kind(cls, value: Money | None, info: ValidationInfo) -> Money | None:
+        kind = info.data.get("kind")
+        if kind is LateFeeKind.FIXED and value is None:
+            raise ValueError("a fixed late fee needs its amount")
+        if kind is LateFeeKind.NONE and value is not None:
+            raise ValueError("a late-fee rule of kind none takes no amount")
+        if value is not None and value.amount_minor <= 0:
+            raise ValueError("a late fee must be more than zero")
+        return value
+
+    @field_validator("percent")
+    @classmethod
+    def _percent_fits_the_kind(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = info.data.get("kind")
+        if kind is LateFeeKind.PERCENT and value is None:
+            raise ValueError("a percent late fee needs its percent")
+        if kind is not None and kind is not LateFeeKind.PERCENT and value is not None:
+            raise ValueError(f"a late-fee rule of kind {kind.value} takes no percent")
+        return value
+
+    @field_validator("cap")
+    @classmethod
+    def _cap_fits_the_kind(cls, value: Money | None, info: ValidationInfo) -> Money | None:
+        if info.data.get("kind") is LateFeeKind.NONE and value is not None:
+            raise ValueError("a late-fee rule of kind none takes no cap")
+        return value
 
 
 class InterestKind(StrEnum):
@@ -64,16 +111,62 @@ class InterestKind(StrEnum):
     STATUTORY = "statutory"
 
 
+# The statutory regimes invoice-svc can price (its ``late_payment.JURISDICTIONS``, which a
+# test keeps equal to this list): GB is the 1998 Act, EU the Directive's minimum, the rest
+# member states' transpositions.
+StatutoryJurisdiction = Literal["GB", "EU", "DE", "FR", "NL", "IE", "ES", "IT"]
+STATUTORY_JURISDICTIONS: frozenset[str] = frozenset(get_args(StatutoryJurisdiction))
+
+
 class InterestRule(BaseModel):
-    """Interest on overdue principal: none, a contractual annual rate, or statutory."""
+    """Interest on overdue principal: none, a contractual annual rate, or statutory.
+
+    ``contractual`` needs ``annual_rate_percent``; ``statutory`` needs ``jurisdiction`` (its
+    rate is the law's: reference rate plus margin); neither takes the other's field, and
+    ``none`` takes neither. Statutory interest runs on an invoice in any currency, in that
+    currency (GB on a EUR invoice: Bank of England rate + 8 points, in EUR); the fixed
+    compensation, which the law states in GBP (GB) or EUR (EU), is not applicable to an invoice
+    in another currency (never converted).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: InterestKind = InterestKind.NONE
-    annual_rate_percent: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
-    jurisdiction: str | None = Field(
-        default=None, description="statutory regime, e.g. GB (1998 Act) or an EU member state"
+    annual_rate_percent: Decimal | None = Field(
+        default=None, ge=0, le=100, decimal_places=4, validate_default=True
     )
+    jurisdiction: StatutoryJurisdiction | None = Field(
+        default=None,
+        validate_default=True,
+        description="statutory regime: GB (Late Payment Act 1998), EU (Directive 2011/7/EU "
+        "minimum) or a member state's law (DE, FR, NL, IE, ES, IT)",
+    )
+
+    @field_validator("annual_rate_percent")
+    @classmethod
+    def _rate_fits_the_kind(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = info.data.get("kind")
+        if kind is InterestKind.CONTRACTUAL and value is None:
+            raise ValueError("contractual interest needs its annual rate")
+        if kind is not None and kind is not InterestKind.CONTRACTUAL and value is not None:
+            raise ValueError(
+                f"an interest rule of kind {kind.value} takes no annual rate"
+                + (" (the law sets it)" if kind is InterestKind.STATUTORY else "")
+            )
+        return value
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _jurisdiction_fits_the_kind(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind is InterestKind.STATUTORY and value is None:
+            raise ValueError("statutory interest needs its jurisdiction")
+        if kind is not None and kind is not InterestKind.STATUTORY and value is not None:
+            raise ValueError(
+                f"an interest rule of kind {kind.value} takes no jurisdiction "
+                "(fixed compensation comes only with statutory interest)"
+            )
+        return value
 
 
 class CreditPolicy(BaseModel):

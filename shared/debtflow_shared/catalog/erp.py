@@ -2,13 +2,21 @@
 
 The envelope's ``subject`` is the ERP's own customer id. Re-sending the same ``erp_id``
 updates, never duplicates.
+
+Invoice lines are what the invoice shows, and they must account for it: each line's
+``amount_minor`` is the line's total (not a unit price; ``quantity`` is shown as sent and
+never multiplied), and when lines are given they add up to the invoice amount exactly. Tax,
+shipping and discounts (negative amounts) are therefore lines of their own. At most
+:data:`MAX_INVOICE_LINES` lines; an invoice may also have none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
 from debtflow_shared.catalog.common import CountryCode, LanguageTag, TimeZoneName
 from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
@@ -34,12 +42,29 @@ class ErpDebtor(EventPayload):
     credit_policy: CreditPolicy = CreditPolicy()
 
 
+MAX_INVOICE_LINES = 500
+# A decimal as text, shown as sent (negative on a returned or credited line).
+LineQuantity = Annotated[str, Field(max_length=20, pattern=r"^-?\d+(\.\d+)?$", examples=["2"])]
+
+
+def check_lines_add_up(line_amounts: Iterable[int], amount_minor: int) -> None:
+    """Refuse (``ValueError``) line amounts that do not add up to the invoice amount."""
+    total = sum(line_amounts)
+    if total != amount_minor:
+        raise ValueError(
+            f"the lines add up to {total}, the invoice amount is {amount_minor}: "
+            "lines must account for all of it (tax, shipping and discounts as lines)"
+        )
+
+
 class InvoiceLine(BaseModel):
+    """One line of an invoice: its total in minor units (negative: a discount or credit)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     description: str = Field(min_length=1, max_length=500)
-    quantity: str = Field(default="1", pattern=r"^\d+(\.\d+)?$")
-    amount_minor: NonNegativeMinor
+    quantity: LineQuantity = "1"
+    amount_minor: StrictInt
 
 
 @event("erp.invoice", producer="erp")
@@ -53,8 +78,20 @@ class ErpInvoice(EventPayload):
     due_date: date | None = None
     currency: CurrencyCode
     amount_minor: NonNegativeMinor
-    lines: tuple[InvoiceLine, ...] = ()
+    lines: tuple[InvoiceLine, ...] = Field(
+        default=(), max_length=MAX_INVOICE_LINES, description="if given, they add up to the amount"
+    )
     cancelled: bool = False
+
+    @field_validator("lines")
+    @classmethod
+    def _lines_add_up(
+        cls, lines: tuple[InvoiceLine, ...], info: ValidationInfo
+    ) -> tuple[InvoiceLine, ...]:
+        amount = info.data.get("amount_minor")
+        if lines and amount is not None:
+            check_lines_add_up((line.amount_minor for line in lines), amount)
+        return lines
 
 
 @event("erp.payment", producer="erp")

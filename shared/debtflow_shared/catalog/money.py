@@ -44,10 +44,37 @@ _RETIRED = frozenset(
 )
 
 
+# ISO 4217 codes that are not money anyone invoices in: precious metals (XAU, XAG, XPT, XPD),
+# units of account and bond-market units (XDR, XBA..XBD, XSU, XUA, and the withdrawn XFO, XFU,
+# XRE), the testing code XTS and "no currency", XXX.
+NOT_CURRENCIES = frozenset(
+    {
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XDR",
+        "XFO",
+        "XFU",
+        "XPD",
+        "XPT",
+        "XRE",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+    }
+)
+
+
 @lru_cache(maxsize=1)
 def iso_currencies() -> frozenset[str]:
-    """ISO 4217 codes debtflow accepts."""
-    return frozenset(code for code in list_currencies() if code not in _RETIRED)
+    """ISO 4217 codes debtflow accepts: current currencies, not metals, units or XXX."""
+    return frozenset(
+        code for code in list_currencies() if code not in _RETIRED and code not in NOT_CURRENCIES
+    )
 
 
 def minor_unit_digits(currency: str) -> int:
@@ -57,6 +84,8 @@ def minor_unit_digits(currency: str) -> int:
 
 def _known_currency(code: str) -> str:
     if code not in iso_currencies():
+        if code in NOT_CURRENCIES:
+            raise ValueError(f"{code!r} is an ISO 4217 code but not a currency one invoices in")
         raise ValueError(f"{code!r} is not an ISO 4217 currency code")
     return code
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
+from debtflow_shared.catalog.erp import MAX_INVOICE_LINES, LineQuantity, check_lines_add_up
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.http.problems import Unprocessable, field_error
@@ -23,11 +24,13 @@ class PositiveMoney(Money):
 
 
 class InvoiceLineIn(BaseModel):
+    """A line as ``erp.invoice`` has it: its total in minor units, the quantity only shown."""
+
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(min_length=1, max_length=500)
-    amount_minor: StrictInt
-    quantity: str | None = Field(default=None, pattern=r"^-?\d+(\.\d+)?$", examples=["2"])
+    amount_minor: StrictInt = Field(description="the line's total; negative for a discount")
+    quantity: LineQuantity | None = None
 
 
 class InvoiceIn(NamesDebtor):
@@ -60,7 +63,22 @@ class InvoiceIn(NamesDebtor):
     issue_date: date
     due_date: date | None = Field(default=None, description="from the debtor's terms if absent")
     amount: PositiveMoney
-    lines: tuple[InvoiceLineIn, ...] = ()
+    lines: tuple[InvoiceLineIn, ...] = Field(
+        default=(),
+        max_length=MAX_INVOICE_LINES,
+        description="up to 500; if given, they add up to the amount (tax, shipping and "
+        "discounts as lines of their own)",
+    )
+
+    @field_validator("lines")
+    @classmethod
+    def _lines_add_up(
+        cls, lines: tuple[InvoiceLineIn, ...], info: ValidationInfo
+    ) -> tuple[InvoiceLineIn, ...]:
+        amount = info.data.get("amount")
+        if lines and isinstance(amount, Money):
+            check_lines_add_up((line.amount_minor for line in lines), amount.amount_minor)
+        return lines
 
     @field_validator("due_date")
     @classmethod

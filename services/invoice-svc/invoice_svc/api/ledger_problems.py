@@ -18,6 +18,7 @@ from invoice_svc.adapters.payment_repository import StalePayment
 from invoice_svc.domain.invoice import (
     AmountBelowPaid,
     CreditExceedsBalance,
+    CurrencyIsFixed,
     CurrencyMismatch,
     DisputeAlreadyOpen,
     DisputeNotOpen,
@@ -60,6 +61,11 @@ class PaymentStateConflict(Conflict):
     title, type_suffix = "Payment state does not allow this", "payment-state"
 
 
+class CurrencyIsFixedProblem(Conflict):
+    # 409, not 422: the body is valid, the invoice's history (issued in one currency) refuses it.
+    title, type_suffix = "An issued invoice's currency is fixed", "currency-fixed"
+
+
 class ErpIdConflictProblem(Conflict):
     title, type_suffix = "ERP id already used", "erp-id-conflict"
 
@@ -83,6 +89,7 @@ _PROBLEMS: dict[type[Exception], type[Problem]] = {
     UnknownDebtor: UnknownDebtorProblem,
     InvoiceNotCollectible: InvoiceStateConflict,
     InvoiceHasPayments: InvoiceStateConflict,
+    CurrencyIsFixed: CurrencyIsFixedProblem,
     PaymentAlreadyReversed: PaymentStateConflict,
     ErpIdConflict: ErpIdConflictProblem,
     InvoiceNotFound: NotFound,

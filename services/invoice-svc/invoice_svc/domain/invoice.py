@@ -59,7 +59,12 @@ class CreditExceedsBalance(LedgerError):
 
 
 class InvoiceHasPayments(LedgerError):
-    """Cancelling (or re-denominating) an invoice money was already applied to."""
+    """Cancelling an invoice money was already applied to."""
+
+
+class CurrencyIsFixed(LedgerError):
+    """An amendment changing the currency: an issued invoice keeps its currency for good
+    (cancel it and issue a new one), paid or not, since its events and statements name it."""
 
 
 class CurrencyMismatch(LedgerError):
@@ -246,10 +251,11 @@ class Invoice(EventRecorder):
         self._require(COLLECTIBLE | {InvoiceStatus.PAID}, "amended")
         if terms.amount_minor <= 0:
             raise LedgerError("an invoice amount must be positive", field="amount")
-        if "currency" in changed and (self.principal_paid_minor or self.charges_open_minor):
-            raise InvoiceHasPayments(
-                "the currency of an invoice with payments or charges cannot change",
-                field="currency",
+        if "currency" in changed:
+            raise CurrencyIsFixed(
+                f"the invoice was issued in {self.currency}, its currency cannot change to "
+                f"{terms.currency}: cancel it and issue a new one",
+                field="amount.currency",
             )
         delta = terms.amount_minor - self.terms.amount_minor
         if self.principal_open_minor + delta < 0:
