@@ -17,6 +17,7 @@ from invoice_svc.domain.reference_rates import (
     ReferenceRate,
     ReferenceRateTable,
     UncheckedReferenceRate,
+    vouched_by_posting,
 )
 
 SHIPPED = ReferenceRateTable.shipped()
@@ -121,6 +122,26 @@ def test_an_added_rate_vouches_for_its_series_up_to_its_own_day_only() -> None:
     assert extended.rate_on("EA", date(2026, 2, 15)).rate_percent == Decimal("2.15")
     with pytest.raises(UncheckedReferenceRate):
         extended.rate_on("EA", date(2026, 3, 19))
+
+
+def test_a_rate_posted_ahead_vouches_for_its_series_only_through_the_day_it_was_posted() -> None:
+    ahead = _rate("GB", date(2026, 3, 19), "3.50")
+    posted_on = date(2026, 3, 2)
+    table = SHIPPED.with_rates(
+        [ahead], checked_through={"GB": vouched_by_posting(ahead, posted_on)}, entries_vouch=False
+    )
+
+    assert table.checked_through("GB") == posted_on
+    assert table.rate_on("GB", posted_on).rate_percent == Decimal("3.75")
+    with pytest.raises(UncheckedReferenceRate):
+        table.rate_on("GB", date(2026, 3, 19))
+    confirmed = table.with_rates([], {"GB": date(2026, 3, 19)}, entries_vouch=False)
+    assert confirmed.rate_on("GB", date(2026, 3, 19)).rate_percent == Decimal("3.50")
+
+
+def test_a_rate_posted_after_its_day_vouches_through_that_day() -> None:
+    late = _rate("EA", date(2026, 2, 5), "2.00")
+    assert vouched_by_posting(late, date(2026, 3, 2)) == date(2026, 2, 5)
 
 
 def test_a_tenant_entry_on_the_same_day_replaces_the_shipped_one() -> None:

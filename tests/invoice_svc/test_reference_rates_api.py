@@ -72,3 +72,26 @@ async def test_a_rate_given_as_a_float_string_is_kept_exact(
     )
     history = (await client.get("/v1/reference-rates/GB", headers=admin)).json()
     assert history[-1]["rate_percent"] == "0.1"
+
+
+async def test_a_rate_posted_ahead_applies_from_its_day_but_checks_the_series_only_to_today(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    admin = bearer(backend.token("tenant-a", "admin"))
+    ahead = NEW_RATE | {"effective_from": "2026-03-19"}  # announced now, 17 days ahead
+    assert (await client.post("/v1/reference-rates", json=ahead, headers=admin)).status_code == 201
+    history = (await client.get("/v1/reference-rates/GB", headers=admin)).json()
+    checked = await client.get("/v1/reference-rates/GB/checked-through", headers=admin)
+    assert history[-1] == ahead
+    # The business day is 2026-03-02: the same bound a confirmation has (no day to come).
+    assert checked.json() == {"series": "GB", "checked_through": "2026-03-02"}
+
+
+async def test_a_rate_posted_for_a_past_day_checks_the_series_through_that_day(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    admin = bearer(backend.token("tenant-a", "admin"))
+    late = NEW_RATE | {"effective_from": "2026-03-01"}
+    assert (await client.post("/v1/reference-rates", json=late, headers=admin)).status_code == 201
+    checked = await client.get("/v1/reference-rates/GB/checked-through", headers=admin)
+    assert checked.json()["checked_through"] == "2026-03-01"

@@ -35,8 +35,10 @@ class ReferenceRateRepository:
             )
             for row in rows
         ]
+        # A tenant's own entries vouch only through the check recorded when each was posted
+        # (``vouched_by_posting``): one posted ahead must not vouch for the days until it applies.
         return ReferenceRateTable.shipped().with_rates(
-            own, checked_through={series: day for series, day in checked}
+            own, checked_through={series: day for series, day in checked}, entries_vouch=False
         )
 
     async def confirm(

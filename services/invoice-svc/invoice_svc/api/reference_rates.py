@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -14,7 +14,7 @@ from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import Unprocessable, field_error
 from debtflow_shared.http.security import require
 from invoice_svc.adapters.reference_rate_repository import ReferenceRateRepository
-from invoice_svc.domain.reference_rates import ReferenceRate
+from invoice_svc.domain.reference_rates import ReferenceRate, vouched_by_posting
 
 router = APIRouter(prefix="/reference-rates", tags=["interest"])
 
@@ -64,7 +64,15 @@ async def rate_history(
     return [ReferenceRateOut.of(rate) for rate in table.history(series)]
 
 
-@router.post("", status_code=201, summary="Add or correct a dated rate (tenant admins)")
+@router.post(
+    "",
+    status_code=201,
+    summary="Add or correct a dated rate (tenant admins)",
+    description="The rate applies from `effective_from`, which may be ahead (a change announced "
+    "before it takes effect). Adding it checks the series through its effective day, or through "
+    "today (UTC) if that comes first: the days until a rate posted ahead applies still need a "
+    "confirmation (`PUT .../checked-through`) as they come.",
+)
 async def add_rate(
     body: ReferenceRateIn,
     uow: UnitOfWorkDep,
@@ -72,7 +80,16 @@ async def add_rate(
 ) -> ReferenceRateOut:
     rate = ReferenceRate(body.series, body.effective_from, body.rate_percent, body.source)
     async with uow:
-        await ReferenceRateRepository(uow.session).put(principal.tenant_id, rate)
+        repository = ReferenceRateRepository(uow.session)
+        await repository.put(principal.tenant_id, rate)
+        now = uow.clock.now()
+        await repository.confirm(
+            principal.tenant_id,
+            rate.jurisdiction,
+            vouched_by_posting(rate, now.astimezone(UTC).date()),
+            source=rate.source,
+            now=now,
+        )
         await uow.commit()
     return ReferenceRateOut.of(rate)
 
@@ -121,7 +138,8 @@ async def read_checked_through(
     description="Interest is priced only for days the rate table is checked through, so a "
     "central-bank change the table has not heard of can never misprice a charge. After each "
     "policy meeting, add the new rate (POST) or confirm here that the rate was held. A day "
-    "earlier than the one already confirmed changes nothing; a day after today is refused.",
+    "earlier than the one already confirmed changes nothing; a day after today (UTC) is "
+    "refused: nobody has checked it yet (a rate posted ahead is bound by the same rule).",
 )
 async def confirm_checked_through(
     series: Series,
@@ -130,7 +148,7 @@ async def confirm_checked_through(
     principal: Annotated[Principal, Depends(require("admin"))],
 ) -> CheckedThroughOut:
     async with uow:
-        if body.checked_through > uow.clock.now().date():
+        if body.checked_through > uow.clock.now().astimezone(UTC).date():
             message = "a rate cannot be confirmed for a day that has not come yet"
             raise Unprocessable(message, errors=[field_error("checked_through", message)])
         repository = ReferenceRateRepository(uow.session)

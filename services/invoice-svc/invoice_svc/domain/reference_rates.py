@@ -8,6 +8,11 @@ central bank's announcements. A rate asked for a later day is refused
 (:class:`UncheckedReferenceRate`), not guessed: a central-bank change the table has not
 heard of would otherwise misprice every charge silently. A tenant admin moves the day on
 by adding the new rate or by confirming that the rate is unchanged.
+
+Nobody checks a day that has not come: a confirmation is for today at the latest, and a rate
+posted ahead of its effective day (central banks announce some changes days before they take
+effect) is stored and applies from that day, but vouches for its series only up to the day it
+was posted (:func:`vouched_by_posting`). Days after that wait for the next check as usual.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 # Series keys. "DE" is not the ECB rate: § 247 BGB derives the Basiszinssatz from it
@@ -77,7 +82,11 @@ class ReferenceRateTable:
     """Answers "the rate in force on day D for series J": the latest entry dated on or before D."""
 
     def __init__(
-        self, rates: Iterable[ReferenceRate], checked_through: Mapping[str, date] | None = None
+        self,
+        rates: Iterable[ReferenceRate],
+        checked_through: Mapping[str, date] | None = None,
+        *,
+        entries_vouch: bool = True,
     ) -> None:
         by_series: dict[str, dict[date, ReferenceRate]] = {}
         for rate in rates:
@@ -95,10 +104,16 @@ class ReferenceRateTable:
         self._dates = {
             key: [r.effective_from for r in history] for key, history in self._history.items()
         }
-        # A series nobody vouched for further is checked through its latest entry.
-        self._checked_through = {key: dates[-1] for key, dates in self._dates.items()}
+        # A series nobody vouched for further is checked through its latest entry (curated
+        # tables); with ``entries_vouch=False`` only ``checked_through`` vouches, and a series
+        # it does not name is checked through nothing.
+        self._checked_through: dict[str, date] = (
+            {key: dates[-1] for key, dates in self._dates.items()} if entries_vouch else {}
+        )
         for key, day in (checked_through or {}).items():
             self._checked_through[key] = max(day, self._checked_through.get(key, day))
+        for key, dates in self._dates.items():
+            self._checked_through.setdefault(key, dates[0] - timedelta(days=1))
 
     @classmethod
     def shipped(cls) -> ReferenceRateTable:
@@ -121,12 +136,18 @@ class ReferenceRateTable:
         return self._checked_through.get(jurisdiction)
 
     def with_rates(
-        self, rates: Iterable[ReferenceRate], checked_through: Mapping[str, date] | None = None
+        self,
+        rates: Iterable[ReferenceRate],
+        checked_through: Mapping[str, date] | None = None,
+        *,
+        entries_vouch: bool = True,
     ) -> ReferenceRateTable:
         """A new table where ``rates`` are added, replacing entries of the same series and day.
 
-        Adding a rate vouches for its series up to the rate's own day; ``checked_through``
-        vouches further (a confirmation that nothing changed). Neither moves a day back.
+        Adding a rate vouches for its series up to the rate's own day, unless
+        ``entries_vouch=False`` (rates whose vouching was recorded as a check when they were
+        posted: :func:`vouched_by_posting`); ``checked_through`` vouches further (a
+        confirmation that nothing changed). Neither moves a day back.
         """
         merged = {
             (r.jurisdiction, r.effective_from): r
@@ -137,7 +158,14 @@ class ReferenceRateTable:
         checked = dict(self._checked_through)
         for key, day in (checked_through or {}).items():
             checked[key] = max(day, checked.get(key, day))
-        return ReferenceRateTable(merged.values(), checked)
+        return ReferenceRateTable(merged.values(), checked, entries_vouch=entries_vouch)
+
+
+def vouched_by_posting(rate: ReferenceRate, today: date) -> date:
+    """How far posting ``rate`` on ``today`` checks its series: through the rate's own day,
+    but never past today (a rate announced ahead says nothing of the days until it applies).
+    """
+    return min(rate.effective_from, today)
 
 
 _BOE = "Bank of England, Official Bank Rate history (in force from the announcement day)"
