@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.db import insert_if_absent, insert_unless_present
-from invoice_svc.adapters.tables import credit_notes, debtors, invoices
+from invoice_svc.adapters.tables import credit_notes, debtors, invoices, principal_changes
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.invoice import CHASED, COLLECTIBLE, Invoice, InvoiceLine, InvoiceTerms
+from invoice_svc.domain.principal_history import ChangeKind, PrincipalChange
 
 
 class StaleInvoice(Exception):
@@ -153,6 +154,7 @@ class InvoiceRepository:
         if not await insert_if_absent(self._session, invoices, _new_row(invoice)):
             return False
         self._stored_versions[invoice.id] = invoice.version
+        await self._write_principal_changes([invoice])
         return True
 
     async def add_many(self, new: Sequence[Invoice]) -> int:
@@ -166,6 +168,7 @@ class InvoiceRepository:
             (await self._session.execute(statement, [_new_row(i) for i in new])).scalars()
         )
         self._stored_versions.update((i.id, i.version) for i in new if i.id in inserted)
+        await self._write_principal_changes([i for i in new if i.id in inserted])
         return len(inserted)
 
     async def save(self, invoice: Invoice) -> None:
@@ -192,6 +195,46 @@ class InvoiceRepository:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleInvoice(invoice.id)
         self._stored_versions[invoice.id] = invoice.version
+        await self._write_principal_changes([invoice])
+
+    async def principal_changes(self, tenant_id: str, invoice_id: str) -> list[PrincipalChange]:
+        """Every change of the invoice's open principal, in the order they were recorded."""
+        query = (
+            select(principal_changes)
+            .where(
+                principal_changes.c.tenant_id == tenant_id,
+                principal_changes.c.invoice_id == invoice_id,
+            )
+            .order_by(principal_changes.c.id)
+        )
+        return [
+            PrincipalChange(
+                ChangeKind(row["kind"]),
+                row["delta_minor"],
+                row["on_date"],
+                payment_id=row["payment_id"],
+                reference=row["reference"],
+            )
+            for row in (await self._session.execute(query)).mappings()
+        ]
+
+    async def _write_principal_changes(self, changed: Sequence[Invoice]) -> None:
+        rows = [
+            {
+                "tenant_id": invoice.tenant_id,
+                "invoice_id": invoice.id,
+                "kind": change.kind.value,
+                "delta_minor": change.delta_minor,
+                "on_date": change.on,
+                "payment_id": change.payment_id,
+                "reference": change.reference,
+                "recorded_at": invoice.updated_at,
+            }
+            for invoice in changed
+            for change in invoice.pull_principal_changes()
+        ]
+        if rows:
+            await self._session.execute(insert(principal_changes), rows)
 
     async def add_credit_note(
         self, invoice: Invoice, *, credit_note_id: str, amount_minor: int, reason: str

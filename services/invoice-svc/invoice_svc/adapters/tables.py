@@ -120,6 +120,23 @@ credit_notes = Table(
     Index("ix_credit_notes_invoice", "invoice_id"),
 )
 
+# Every change of an invoice's open principal, dated (``domain/principal_history.py``):
+# what interest reads to know the principal outstanding on each day.
+principal_changes = Table(
+    "principal_changes",
+    metadata,
+    Column("id", BigIntId, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(36), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("delta_minor", BigInteger, nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("payment_id", String(36), nullable=True),
+    Column("reference", String(36), nullable=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ix_principal_changes_invoice", "tenant_id", "invoice_id"),
+)
+
 payments = Table(
     "payments",
     metadata,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from debtflow_shared.catalog.invoice import ChargeKind
 from debtflow_shared.catalog.money import Money
 from invoice_svc.domain.invoice import Charge
+from invoice_svc.domain.late_payment import EXACT_PLACES
 from invoice_svc.service_layer.charges import ChargeDue, ChargesQuote, NothingDue
 
 
@@ -47,8 +48,13 @@ class InterestPeriodOut(BaseModel):
     from_day: date = Field(serialization_alias="from")
     to_day: date = Field(serialization_alias="to")
     days: int
+    principal: Money = Field(description="the principal outstanding on each of these days")
     annual_rate_percent: Decimal
-    amount_minor_exact: Decimal = Field(description="before the one rounding of the total")
+    amount_minor_exact: Decimal = Field(
+        description=f"in minor units to {EXACT_PLACES} decimal places (half up), before the "
+        "one rounding of the total",
+        examples=["10890.410959"],
+    )
 
 
 class ChargeQuoteOut(BaseModel):
@@ -76,8 +82,9 @@ class ChargeQuoteOut(BaseModel):
                     from_day=p.first_day,
                     to_day=p.last_day,
                     days=p.days,
+                    principal=Money(amount_minor=p.principal_minor, currency=currency),
                     annual_rate_percent=p.annual_rate_percent,
-                    amount_minor_exact=p.amount_minor_unrounded,
+                    amount_minor_exact=p.amount_minor_exact,
                 )
                 for p in periods
             ],

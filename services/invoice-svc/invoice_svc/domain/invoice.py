@@ -8,8 +8,9 @@ derived from ``overdue_at`` (the debtor-local midnight after the due date) and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog import EventPayload
@@ -31,6 +32,7 @@ from debtflow_shared.catalog.invoice import (
 )
 from debtflow_shared.catalog.money import Money
 from invoice_svc.domain import due_dates
+from invoice_svc.domain.principal_history import ChangeKind, PrincipalChange
 
 # Statuses in which money is still collected (and may be paid).
 COLLECTIBLE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED})
@@ -162,6 +164,12 @@ class Invoice(EventRecorder):
     interest_charged_to: date | None
     created_at: datetime
     updated_at: datetime
+    # Changes of the open principal not yet written (``principal_history``), and the day the
+    # debt last grew (issue or a raising amendment), which account credit spent on it dates.
+    _principal_changes: list[PrincipalChange] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+    _raised_on: date | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -236,8 +244,15 @@ class Invoice(EventRecorder):
             created_at=now,
             updated_at=now,
         )
+        invoice._principal_moved(ChangeKind.ISSUED, terms.amount_minor, terms.issue_date)
+        invoice._raised_on = terms.issue_date
         invoice._record(InvoiceIssued(invoice=invoice.state()))
         return invoice
+
+    def pull_principal_changes(self) -> list[PrincipalChange]:
+        """Return and forget the principal changes made since the last call (for saving)."""
+        changes, self._principal_changes = self._principal_changes, []
+        return changes
 
     def amendment(self, terms: InvoiceTerms) -> tuple[str, ...]:
         """The fields :meth:`amend` with ``terms`` would change (none: it would do nothing)."""
@@ -265,6 +280,11 @@ class Invoice(EventRecorder):
                 field="amount",
             )
         self.principal_open_minor += delta
+        if delta:
+            today = now.astimezone(ZoneInfo(time_zone)).date()
+            self._principal_moved(ChangeKind.AMENDED, delta, today)
+            if delta > 0:
+                self._raised_on = today
         self.terms = terms
         was_paid = self.status is InvoiceStatus.PAID
         if was_paid:
@@ -291,6 +311,9 @@ class Invoice(EventRecorder):
             )
         self.terms = replace(self.terms, amount_minor=self.terms.amount_minor - amount_minor)
         self.principal_open_minor -= amount_minor
+        self._principal_moved(
+            ChangeKind.CREDITED, -amount_minor, now.date(), reference=credit_note_id
+        )
         self._settle(now)
         self._bump(now)
         self._record(
@@ -309,6 +332,7 @@ class Invoice(EventRecorder):
             raise InvoiceHasPayments(
                 "money was applied to this invoice; credit it or reverse the payment instead"
             )
+        self._principal_moved(ChangeKind.CANCELLED, -self.principal_open_minor, now.date())
         self.principal_open_minor = self.charges_open_minor = 0
         self.status = InvoiceStatus.CANCELLED
         self._bump(now)
@@ -317,6 +341,7 @@ class Invoice(EventRecorder):
     def write_off(self, *, reason: str, now: datetime) -> None:
         self._require(COLLECTIBLE, "written off")
         written = self.open_balance_minor
+        self._principal_moved(ChangeKind.WRITTEN_OFF, -self.principal_open_minor, now.date())
         self.principal_open_minor = self.charges_open_minor = 0
         self.status = InvoiceStatus.WRITTEN_OFF
         self._bump(now)
@@ -341,17 +366,27 @@ class Invoice(EventRecorder):
         now: datetime,
         request_id: str | None = None,
         period: tuple[date, date] | None = None,
+        correction: bool = False,
     ) -> Charge:
-        """Add a charge; interest also moves ``interest_charged_to`` to the period's last day."""
+        """Add a charge; interest also moves ``interest_charged_to`` to the period's last day.
+
+        An interest ``correction`` (of days charged before) may make the charge negative, or
+        cover no new days, but never takes the charges balance below zero.
+        """
         self._require(CHASED, "charged")
-        if amount_minor <= 0:
+        if correction and kind is not ChargeKind.INTEREST:
+            raise LedgerError("only interest is corrected", field="kind")
+        if amount_minor == 0 or (amount_minor < 0 and not correction):
             raise LedgerError("a charge must be positive", field="amount")
+        if amount_minor < -self.charges_open_minor:
+            raise LedgerError("a correction cannot exceed the open charges", field="amount")
         if kind is ChargeKind.INTEREST:
-            if period is None:
+            if period is None and not correction:
                 raise LedgerError("interest covers a period", field="period")
-            if self.interest_charged_to is not None and period[0] <= self.interest_charged_to:
-                raise LedgerError(f"interest is charged up to {self.interest_charged_to}")
-            self.interest_charged_to = period[1]
+            if period is not None:
+                if self.interest_charged_to is not None and period[0] <= self.interest_charged_to:
+                    raise LedgerError(f"interest is charged up to {self.interest_charged_to}")
+                self.interest_charged_to = period[1]
         self.add_charge(amount_minor, now)
         charge = Charge(
             id=charge_id,
@@ -378,6 +413,8 @@ class Invoice(EventRecorder):
                 description=description,
             )
         )
+        if amount_minor < 0:
+            self._announce_if_paid(now)  # the credit may have settled what was left
         return charge
 
     def open_dispute(
@@ -483,14 +520,27 @@ class Invoice(EventRecorder):
         self,
         available_minor: int,
         *,
+        payment_id: str,
         now: datetime,
-        paid_on: date | None = None,
+        paid_on: date,
         charges_first: bool = False,
     ) -> tuple[int, int]:
-        """Take up to ``available_minor``: principal before charges unless told otherwise.
+        """Take up to ``available_minor`` of the money ``payment_id`` received on ``paid_on``:
+        principal before charges unless told otherwise.
 
         Returns ``(principal, charges)`` taken; emits ``invoice.paid`` if nothing is left.
         """
+        return self._take(available_minor, ChangeKind.PAID, payment_id, paid_on, now, charges_first)
+
+    def _take(
+        self,
+        available_minor: int,
+        kind: ChangeKind,
+        payment_id: str,
+        on: date,
+        now: datetime,
+        charges_first: bool,
+    ) -> tuple[int, int]:
         self._require(COLLECTIBLE, "paid")
         take = min(available_minor, self.open_balance_minor)
         if take <= 0:
@@ -503,19 +553,27 @@ class Invoice(EventRecorder):
             charges = take - principal
         self.principal_open_minor -= principal
         self.charges_open_minor -= charges
+        if principal:
+            self._principal_moved(kind, -principal, on, payment_id=payment_id)
         self._settle(now)
         self._bump(now)
-        self._announce_if_paid(now, paid_on)
+        self._announce_if_paid(now, on)
         return principal, charges
 
     def apply_account_credit(
-        self, available_minor: int, *, payment_id: str, now: datetime
+        self, available_minor: int, *, payment_id: str, received_on: date, now: datetime
     ) -> tuple[int, int]:
         """Spend ``payment_id``'s unapplied account credit on this invoice (on issue, or when an
-        amendment raises its amount), as ``invoice.updated`` naming the payment."""
+        amendment raises its amount), as ``invoice.updated`` naming the payment.
+
+        It pays from the later of the day the money arrived and the day the debt arose.
+        """
         first_event = len(self._events)
         status_before = self.status
-        principal, charges = self.apply_payment(available_minor, now=now)
+        on = max(received_on, self._raised_on or received_on)
+        principal, charges = self._take(
+            available_minor, ChangeKind.CREDIT_SPENT, payment_id, on, now, charges_first=False
+        )
         if principal + charges:
             changed: tuple[str, ...] = ("principal_open", "status")
             if self.status is status_before:
@@ -527,9 +585,15 @@ class Invoice(EventRecorder):
             self._events.insert(first_event, (update, self.tenant_id, self.debtor_id))
         return principal, charges
 
-    def reopen(self, *, principal_minor: int, charges_minor: int, now: datetime) -> None:
-        """Put back what a reversed payment had paid."""
+    def reopen(
+        self, *, payment_id: str, principal_minor: int, charges_minor: int, now: datetime
+    ) -> None:
+        """Put back what the reversed payment ``payment_id`` had paid (as never received)."""
         was_paid = self.status is InvoiceStatus.PAID
+        if principal_minor:
+            self._principal_moved(
+                ChangeKind.REVERSED, principal_minor, now.date(), payment_id=payment_id
+            )
         self.principal_open_minor += principal_minor
         self.charges_open_minor += charges_minor
         if self.status in {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OPEN}:
@@ -577,3 +641,16 @@ class Invoice(EventRecorder):
 
     def _record(self, payload: EventPayload) -> None:
         self._events.append((payload, self.tenant_id, self.debtor_id))
+
+    def _principal_moved(
+        self,
+        kind: ChangeKind,
+        delta_minor: int,
+        on: date,
+        *,
+        payment_id: str | None = None,
+        reference: str | None = None,
+    ) -> None:
+        self._principal_changes.append(
+            PrincipalChange(kind, delta_minor, on, payment_id=payment_id, reference=reference)
+        )

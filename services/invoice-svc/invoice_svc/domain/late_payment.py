@@ -4,9 +4,10 @@
 Conventions, which a debtor-facing statement should repeat:
 
 - Day count: actual days / 365, in leap years too (29 February accrues like any other day).
-- Interest for day D accrues once D is fully past due and still unpaid. A quote covers
-  ``from_day`` to ``to_day`` inclusive; the next charge starts at ``to_day + 1``
-  (``InterestQuote.next_from_day``), so no day is ever charged twice. Interest first runs
+- Interest for day D accrues on the principal outstanding on D (``principal_history``: a
+  payment stops interest on what it paid from the day it arrives), once D is fully past
+  due. A quote covers ``from_day`` to ``to_day`` inclusive; the next charge starts at
+  ``to_day + 1`` (``InterestQuote.next_from_day``), so no day is charged twice. Interest runs
   on ``interest_start(due_date)``, the day after the due date; a debt paid during day P
   accrues through P - 1.
 - Rounding: the exact amount of every day is summed in ``Decimal`` (minor units), with no
@@ -14,6 +15,9 @@ Conventions, which a debtor-facing statement should repeat:
 - Every quote rounds once, so separate charges (days 1-10, then 11-30) may differ from one
   charge for days 1-30 by a minor unit per charge. A ledger that must match the one-shot
   figure exactly charges ``quote(interest_start..D).amount_minor - already_charged``.
+- Exact amounts (``InterestPeriod.amount_minor_exact``) are carried to
+  ``EXACT_PLACES`` decimal places of a minor unit, rounded half up, for display; the total is
+  summed from exact numerators, never from those rounded figures.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from debtflow_shared.catalog.money import iso_currencies, minor_unit_digits
+from invoice_svc.domain.principal_history import PrincipalHistory
 from invoice_svc.domain.reference_rates import (
     BANK_OF_ENGLAND,
     ECB_MAIN_REFINANCING,
@@ -39,6 +44,9 @@ DAYS_IN_YEAR = 365
 # Wide enough that principal x rate x days is exact and the one division cannot move the
 # half-up decision: n / 36500 either terminates or repeats with period 8 (1/73).
 _PRECISION = 60
+# Decimal places of a minor unit an exact (unrounded) amount is shown with.
+EXACT_PLACES = 6
+_EXACT = Decimal(1).scaleb(-EXACT_PLACES)
 
 
 class LatePaymentError(ValueError):
@@ -203,18 +211,25 @@ class InterestPeriod:
     first_day: date
     last_day: date
     days: int
+    principal_minor: int
     annual_rate_percent: Decimal
-    amount_minor_unrounded: Decimal
+    amount_minor_unrounded: Decimal  # exact (up to the working precision); see amount_minor_exact
     # Statutory interest only: which reference entry was read, on which day, plus what margin.
     reference_rate: ReferenceRate | None = None
     reference_date: date | None = None
     margin_points: Decimal | None = None
 
+    @property
+    def amount_minor_exact(self) -> Decimal:
+        """The period's amount to ``EXACT_PLACES`` decimal places of a minor unit."""
+        with localcontext(prec=_PRECISION):
+            return self.amount_minor_unrounded.quantize(_EXACT, rounding=ROUND_HALF_UP)
+
 
 @dataclass(frozen=True)
 class InterestQuote:
     basis: str
-    principal_minor: int
+    principal_minor: int  # outstanding on the quote's last day
     currency: str
     periods: tuple[InterestPeriod, ...]
     amount_minor: int
@@ -242,8 +257,12 @@ class InterestQuote:
         return Decimal(self.amount_minor).scaleb(-minor_unit_digits(self.currency))
 
 
+Principal = int | PrincipalHistory
+"""One figure for the whole period, or what was outstanding day by day."""
+
+
 def statutory_interest(
-    principal_minor: int,
+    principal: Principal,
     currency: str,
     jurisdiction: Jurisdiction | str,
     *,
@@ -252,14 +271,17 @@ def statutory_interest(
     to_day: date,
     rates: ReferenceRateTable,
 ) -> InterestQuote:
-    """Statutory interest on ``principal_minor`` for ``from_day``..``to_day`` inclusive.
+    """Statutory interest for ``from_day``..``to_day`` inclusive, on the principal outstanding
+    each day.
 
     Rate = reference rate + the jurisdiction's margin. Fixed jurisdictions (GB, IE) read the
     reference once, for the half-year in which ``interest_starts`` falls; resetting ones
-    re-read it for every half-year, so the period is split at 1 January and 1 July.
+    re-read it for every half-year, so the period is split at 1 January and 1 July (and,
+    with a history, wherever the principal changed).
     """
     rules = _rules(jurisdiction)
-    _check_debt(principal_minor, currency)
+    history = _history(principal, from_day)
+    _check_currency(currency)
     _check_period(from_day, to_day)
     if from_day < interest_starts:
         raise InterestNotRunning(
@@ -276,14 +298,13 @@ def statutory_interest(
     for first, last, read_on in spans:
         reference = rates.rate_on(rules.reference_series, read_on)
         annual = reference.rate_percent + rules.margin_points
-        periods.append(
-            _period(principal_minor, first, last, annual, (reference, read_on, rules.margin_points))
-        )
-    return _quote(f"statutory:{rules.code}", principal_minor, currency, tuple(periods))
+        read = (reference, read_on, rules.margin_points)
+        periods += _periods(history, first, last, annual, read)
+    return _quote(f"statutory:{rules.code}", history.on(to_day), currency, tuple(periods))
 
 
 def contractual_interest(
-    principal_minor: int,
+    principal: Principal,
     currency: str,
     annual_rate_percent: Decimal,
     *,
@@ -291,16 +312,13 @@ def contractual_interest(
     to_day: date,
 ) -> InterestQuote:
     """Simple interest at an agreed rate: principal x rate x days / 365, days inclusive."""
-    _check_debt(principal_minor, currency)
+    history = _history(principal, from_day)
+    _check_currency(currency)
     _check_period(from_day, to_day)
     if not isinstance(annual_rate_percent, Decimal) or not annual_rate_percent.is_finite():
         raise TypeError(f"annual_rate_percent must be a finite Decimal: {annual_rate_percent!r}")
-    return _quote(
-        "contractual",
-        principal_minor,
-        currency,
-        (_period(principal_minor, from_day, to_day, annual_rate_percent),),
-    )
+    periods = _periods(history, from_day, to_day, annual_rate_percent)
+    return _quote("contractual", history.on(to_day), currency, tuple(periods))
 
 
 @dataclass(frozen=True)
@@ -323,13 +341,17 @@ def fixed_compensation(
 ) -> FixedCompensation | CompensationNotApplicable:
     """The statutory fixed sum per invoice once interest runs, by the size of the debt.
 
+    ``principal_minor`` is the debt when interest started to run (what fell due and was
+    unpaid at the end of the due date), not what is left after later part-payments.
+
     The law states the sum in one currency (GBP, EUR). A debt in another currency gets
     ``CompensationNotApplicable`` rather than a converted sum: which exchange rate and day
     would apply is a legal question we do not answer; the creditor may still claim its
     actual recovery costs.
     """
     rules = _rules(jurisdiction)
-    _check_debt(principal_minor, currency)
+    _check_currency(currency)
+    _check_principal(principal_minor)
     if currency != rules.compensation_currency:
         return CompensationNotApplicable(
             rules.code,
@@ -382,11 +404,21 @@ def _rules(jurisdiction: Jurisdiction | str) -> Jurisdiction:
     )
 
 
-def _check_debt(principal_minor: int, currency: str) -> None:
+def _check_currency(currency: str) -> None:
     if currency not in iso_currencies():
         raise UnknownCurrency(f"{currency!r} is not an ISO 4217 currency code")
+
+
+def _check_principal(principal_minor: int) -> None:
     if principal_minor < 0:
         raise NegativePrincipal(f"principal must not be negative: {principal_minor}")
+
+
+def _history(principal: Principal, from_day: date) -> PrincipalHistory:
+    if isinstance(principal, PrincipalHistory):
+        return principal
+    _check_principal(principal)
+    return PrincipalHistory.constant(principal, since=from_day)
 
 
 def _check_period(from_day: date, to_day: date) -> None:
@@ -426,29 +458,37 @@ def _in_minor_units(numerator: Decimal) -> Decimal:
         return numerator / (100 * DAYS_IN_YEAR)
 
 
-def _period(
-    principal_minor: int,
+def _periods(
+    history: PrincipalHistory,
     first: date,
     last: date,
     annual_rate_percent: Decimal,
     reference: tuple[ReferenceRate, date, Decimal] | None = None,
-) -> InterestPeriod:
+) -> list[InterestPeriod]:
+    """``first``..``last`` at one rate, one period per stretch of unchanged principal."""
     if annual_rate_percent < 0:
         raise NegativeRate(f"annual rate {annual_rate_percent}% for {first}..{last}")
-    days = (last - first).days + 1
     reference_rate, reference_date, margin = reference or (None, None, None)
-    return InterestPeriod(
-        first_day=first,
-        last_day=last,
-        days=days,
-        annual_rate_percent=annual_rate_percent,
-        amount_minor_unrounded=_in_minor_units(
-            _numerator(principal_minor, annual_rate_percent, days)
-        ),
-        reference_rate=reference_rate,
-        reference_date=reference_date,
-        margin_points=margin,
-    )
+    periods = []
+    for span in history.spans(first, last):
+        _check_principal(span.principal_minor)
+        days = (span.last_day - span.first_day).days + 1
+        periods.append(
+            InterestPeriod(
+                first_day=span.first_day,
+                last_day=span.last_day,
+                days=days,
+                principal_minor=span.principal_minor,
+                annual_rate_percent=annual_rate_percent,
+                amount_minor_unrounded=_in_minor_units(
+                    _numerator(span.principal_minor, annual_rate_percent, days)
+                ),
+                reference_rate=reference_rate,
+                reference_date=reference_date,
+                margin_points=margin,
+            )
+        )
+    return periods
 
 
 def _quote(
@@ -457,7 +497,7 @@ def _quote(
     # Sum the exact numerators (every day of a period earns the same), divide once, round once.
     with localcontext(prec=_PRECISION):
         total = sum(
-            (_numerator(principal_minor, p.annual_rate_percent, p.days) for p in periods),
+            (_numerator(p.principal_minor, p.annual_rate_percent, p.days) for p in periods),
             Decimal(0),
         )
         rounded = int(_in_minor_units(total).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -155,7 +155,10 @@ class Payment(EventRecorder):
         for line in self.allocations:
             invoice = invoices[line.invoice_id]
             invoice.reopen(
-                principal_minor=line.principal_minor, charges_minor=line.charges_minor, now=now
+                payment_id=self.id,
+                principal_minor=line.principal_minor,
+                charges_minor=line.charges_minor,
+                now=now,
             )
             touched.append(invoice)
         taken_back, self.unapplied_minor = self.unapplied_minor, 0
@@ -185,11 +188,15 @@ class Payment(EventRecorder):
             return False
         if from_credit:
             principal, charges = invoice.apply_account_credit(
-                self.unapplied_minor, payment_id=self.id, now=now
+                self.unapplied_minor,
+                payment_id=self.id,
+                received_on=self.details.received_on,
+                now=now,
             )
         else:
             principal, charges = invoice.apply_payment(
                 self.unapplied_minor,
+                payment_id=self.id,
                 now=now,
                 paid_on=self.details.received_on,
                 charges_first=charges_first,

@@ -8,11 +8,18 @@ Decisions:
 - A late fee is one charge row per request: the fixed part plus the percent of the overdue
   principal (rounded half up), capped as a whole; the description shows the parts.
 - Interest covers ``interest_charged_to + 1`` (or the day after the due date) up to
-  ``as_of``, capped at the last day fully past in the debtor's time zone. Its amount is
-  ``round(interest from the start to as_of) - round(interest from the start to the day
-  before)``, both on today's open principal, so consecutive charges add up to the one-shot
-  figure (no rounding drift) and no day is charged twice.
-- Compensation is statutory (the interest rule's jurisdiction), once per invoice.
+  ``as_of``, capped at the last day fully past in the debtor's time zone, on the principal
+  outstanding each day (``domain/principal_history.py``). Its amount is ``round(interest
+  from the start to as_of) - interest already charged``, so consecutive charges add up to
+  the one-shot figure (no rounding drift) and no day is charged twice.
+- A payment or credit note back-dated into days already charged makes the earlier charges
+  too high (or a reversal too low): the next interest charge carries the difference as a
+  correcting line in its description, so interest charged always equals what the rules give
+  for the days charged. When the correction outweighs the new days, the charge is negative
+  (an interest credit), never below what is open of the charges.
+- Compensation is statutory (the interest rule's jurisdiction), once per invoice, decided by
+  the debt when interest started to run (the principal unpaid at the end of the due date),
+  not by what later part-payments left.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from invoice_svc.domain.late_payment import (
     last_accrued_day,
     statutory_interest,
 )
+from invoice_svc.domain.principal_history import PrincipalHistory
 from invoice_svc.domain.reference_rates import NoReferenceRate, ReferenceRateTable
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
 from invoice_svc.service_layer.invoices import InvoiceNotFound, lock_invoice
@@ -64,6 +72,7 @@ class ChargeDue:
     description: str
     period: tuple[date, date] | None = None
     quote: InterestQuote | None = None  # interest: the days this charge covers
+    correction_minor: int = 0  # interest: included in the amount, for days charged before
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,7 @@ async def on_charge_requested(event: ReceivedEvent[ChargeRequested], uow: UnitOf
         request_id=data.request_id,
         period=due.period,
         now=uow.clock.now(),
+        correction=bool(due.correction_minor),
     )
     await invoices.save(invoice)
     await charges.add(charge)
@@ -118,17 +128,16 @@ async def price_charge(
     policy = debtor.profile.credit_policy
     if kind is ChargeKind.LATE_FEE:
         return late_fee(policy.late_fee, invoice)
+    charges = ChargeRepository(uow.session)
+    changes = await InvoiceRepository(uow.session).principal_changes(invoice.tenant_id, invoice.id)
+    history = PrincipalHistory(changes, issue_date=invoice.terms.issue_date)
     if kind is ChargeKind.COMPENSATION:
-        charged = await ChargeRepository(uow.session).has_kind(
-            invoice.tenant_id, invoice.id, ChargeKind.COMPENSATION
-        )
-        return (
-            NothingDue("compensation was already charged")
-            if charged
-            else compensation(debtor, invoice)
-        )
+        if await charges.has_kind(invoice.tenant_id, invoice.id, ChargeKind.COMPENSATION):
+            return NothingDue("compensation was already charged")
+        return compensation(debtor, invoice, history)
     rates = await ReferenceRateRepository(uow.session).table_for(invoice.tenant_id)
-    return interest(debtor, invoice, as_of, rates)
+    charged = await charges.charged(invoice.tenant_id, invoice.id, ChargeKind.INTEREST)
+    return interest(debtor, invoice, as_of, rates, history, charged)
 
 
 def late_fee(rule: LateFeeRule, invoice: Invoice) -> ChargeDue | NothingDue:
@@ -155,12 +164,15 @@ def late_fee(rule: LateFeeRule, invoice: Invoice) -> ChargeDue | NothingDue:
     return ChargeDue(ChargeKind.LATE_FEE, amount, "Late fee: " + ", ".join(parts))
 
 
-def compensation(debtor: Debtor, invoice: Invoice) -> ChargeDue | NothingDue:
+def compensation(
+    debtor: Debtor, invoice: Invoice, history: PrincipalHistory
+) -> ChargeDue | NothingDue:
     rule = debtor.profile.credit_policy.interest
     if rule.kind is not InterestKind.STATUTORY or not rule.jurisdiction:
         return NothingDue("fixed compensation is statutory; the debtor's policy is not")
+    fell_due = history.on(invoice.terms.due_date)  # what was unpaid when interest started
     try:
-        owed = fixed_compensation(invoice.principal_open_minor, invoice.currency, rule.jurisdiction)
+        owed = fixed_compensation(fell_due, invoice.currency, rule.jurisdiction)
     except LatePaymentError as error:
         raise ChargeNotComputable(str(error)) from error
     if isinstance(owed, CompensationNotApplicable):
@@ -173,24 +185,29 @@ def compensation(debtor: Debtor, invoice: Invoice) -> ChargeDue | NothingDue:
 
 
 def interest(
-    debtor: Debtor, invoice: Invoice, as_of: date, rates: ReferenceRateTable
+    debtor: Debtor,
+    invoice: Invoice,
+    as_of: date,
+    rates: ReferenceRateTable,
+    history: PrincipalHistory,
+    charged_minor: int,
 ) -> ChargeDue | NothingDue:
+    """Interest for the days not charged yet up to ``as_of``, plus the correction of earlier
+    charges that later-known facts (back-dated payments, credit notes, reversals) call for."""
     rule = debtor.profile.credit_policy.interest
     start = interest_start(invoice.terms.due_date)
     charged_to = invoice.interest_charged_to
     first = max(start, charged_to + timedelta(days=1)) if charged_to else start
     if rule.kind is InterestKind.NONE:
         return NothingDue("the debtor's policy charges no interest")
-    if as_of < first:
-        return NothingDue(f"interest is charged up to {charged_to}")
-    principal, currency = invoice.principal_open_minor, invoice.currency
+    currency = invoice.currency
 
     def quote(from_day: date, to_day: date) -> InterestQuote:
         if rule.kind is InterestKind.STATUTORY:
             if not rule.jurisdiction:
                 raise ChargeNotComputable("statutory interest needs a jurisdiction")
             return statutory_interest(
-                principal,
+                history,
                 currency,
                 rule.jurisdiction,
                 interest_starts=start,
@@ -201,24 +218,48 @@ def interest(
         if rule.annual_rate_percent is None:
             raise ChargeNotComputable("contractual interest needs an annual rate")
         return contractual_interest(
-            principal, currency, rule.annual_rate_percent, from_day=from_day, to_day=to_day
+            history, currency, rule.annual_rate_percent, from_day=from_day, to_day=to_day
         )
 
     try:
-        covered = quote(first, as_of)
-        amount = quote(start, as_of).amount_minor
-        if first > start:
-            amount -= quote(start, first - timedelta(days=1)).amount_minor
+        # What the rules give for the days already charged, as the ledger knows them now.
+        owed_before = quote(start, charged_to).amount_minor if charged_to else 0
+        covered = quote(first, as_of) if as_of >= first else None
+        owed_through = quote(start, as_of).amount_minor if covered else owed_before
     except (LatePaymentError, NoReferenceRate) as error:
         raise ChargeNotComputable(str(error)) from error
-    if amount <= 0:
+    correction = owed_before - charged_minor
+    # Never take back more interest than is still open on the invoice.
+    correction = max(correction, -invoice.charges_open_minor)
+    accrued = owed_through - owed_before
+    amount = accrued + correction
+    if amount == 0:
+        if covered is None:
+            return NothingDue(f"interest is charged up to {charged_to}")
         return NothingDue("no interest accrued")
-    rates_shown = ", ".join(f"{p.annual_rate_percent.normalize():f}%" for p in covered.periods)
-    description = (
-        f"Interest {first.isoformat()} to {as_of.isoformat()} ({covered.days} days) "
-        f"at {rates_shown} a year on {_shown(principal, currency)} ({covered.basis})"
+    parts = []
+    if covered is not None:
+        rates_shown = ", ".join(
+            dict.fromkeys(f"{p.annual_rate_percent.normalize():f}%" for p in covered.periods)
+        )
+        principals = dict.fromkeys(_shown(p.principal_minor, currency) for p in covered.periods)
+        parts.append(
+            f"Interest {first.isoformat()} to {as_of.isoformat()} ({covered.days} days) "
+            f"at {rates_shown} a year on {' then '.join(principals)} ({covered.basis})"
+        )
+    if correction:
+        parts.append(
+            f"correction of interest charged to {charged_to}: {_shown(correction, currency)} "
+            f"(charged {_shown(charged_minor, currency)}, due {_shown(owed_before, currency)})"
+        )
+    return ChargeDue(
+        ChargeKind.INTEREST,
+        amount,
+        "; ".join(parts),
+        (first, as_of) if covered is not None else None,
+        covered,
+        correction_minor=correction,
     )
-    return ChargeDue(ChargeKind.INTEREST, amount, description, (first, as_of), covered)
 
 
 def _shown(amount_minor: int, currency: str) -> str:
