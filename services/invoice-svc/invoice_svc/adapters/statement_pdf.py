@@ -304,8 +304,11 @@ def _how_to_pay(pdf: FPDF, creditor: CreditorDetails | None, labels: StatementLa
     if creditor is None:
         _lines(pdf, [labels.payment_details_missing])
         return
+    _font(pdf, size=9)
     for account in creditor.bank_accounts:
-        _lines(pdf, [labels.pair(labels.bank_transfer, _bank_details(account, labels))])
+        # Wrapped: a bank line with every detail runs past the margin in longer languages.
+        text = labels.pair(labels.bank_transfer, _bank_details(account, labels))
+        pdf.multi_cell(0, 4.05, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if creditor.pay_link:
         _lines(pdf, [labels.pair(labels.pay_online, creditor.pay_link)])
     if not creditor.bank_accounts and not creditor.pay_link:
