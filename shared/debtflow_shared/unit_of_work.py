@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
@@ -71,6 +73,27 @@ class UnitOfWork:
         """Collect ``aggregate``'s events at commit."""
         self._tracked.append(aggregate)
 
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction whose failure also undoes what this unit of work collected in
+        it: events staged, aggregates tracked, and events that already-tracked aggregates
+        raised inside. The exception propagates; the transaction stays usable.
+
+        Aggregates changed inside keep their in-memory state: a caller that goes on after a
+        failure reads them again instead of reusing them.
+        """
+        self._stage_tracked()  # what was raised before the savepoint survives its failure
+        pending_mark, tracked_mark = len(self._pending), len(self._tracked)
+        try:
+            async with self.session.begin_nested():
+                yield
+        except BaseException:
+            for aggregate in self._tracked:
+                aggregate.pull_events()  # raised inside the savepoint: discarded
+            del self._tracked[tracked_mark:]
+            del self._pending[pending_mark:]
+            raise
+
     def emit(self, payload: EventPayload, *, tenant_id: str, debtor_id: str) -> Envelope:
         """Stage an event; it reaches the outbox only if this unit of work commits."""
         trace = current_trace()
@@ -91,9 +114,7 @@ class UnitOfWork:
         return envelope
 
     async def commit(self) -> None:
-        for aggregate in self._tracked:
-            for payload, tenant_id, debtor_id in aggregate.pull_events():
-                self.emit(payload, tenant_id=tenant_id, debtor_id=debtor_id)
+        self._stage_tracked()
         # Row bookkeeping uses the machine's time; the events carry business time.
         await self._outbox.add(self.session, self._pending, datetime.now(UTC))
         await self.session.commit()
@@ -105,3 +126,9 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._pending = []
+
+    def _stage_tracked(self) -> None:
+        """Turn the events tracked aggregates raised so far into staged envelopes, in order."""
+        for aggregate in self._tracked:
+            for payload, tenant_id, debtor_id in aggregate.pull_events():
+                self.emit(payload, tenant_id=tenant_id, debtor_id=debtor_id)

@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from debtflow_shared.envelope import Envelope
 from invoice_svc.adapters.credit_state_repository import CreditStateRepository
 from invoice_svc.adapters.tables import platform
 from tests.invoice_svc.ledger_world import Ledger, money, running_ledger
 from tests.support.harness import Backend
+from tests.support.outbox import written as outbox_written
 
 
 @pytest.fixture
@@ -46,11 +46,7 @@ def by_debtor_erp_id(row: dict[str, Any], debtor_erp_id: str) -> dict[str, Any]:
 
 async def written(ledger: Ledger) -> list[Envelope]:
     """Every event the service wrote to its outbox, in order: what a batch emitted, exactly."""
-    async with ledger.runtime.engine.connect() as connection:
-        values = await connection.scalars(
-            select(platform.outbox.c.value).order_by(platform.outbox.c.id)
-        )
-        return [Envelope.from_bytes(value) for value in values]
+    return await outbox_written(ledger.runtime, platform)
 
 
 async def emitted_by(
@@ -454,3 +450,57 @@ async def test_concurrent_batches_over_the_same_debtors_both_complete(ledger: Le
     )
     assert [r.status_code for r in responses] == [200, 200]
     assert [r.json()["created"] for r in responses] == [12, 12]
+
+
+async def test_a_payment_row_failing_after_paying_its_invoice_publishes_nothing_for_it(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    kept = await ledger.invoice(debtor, 10_000, erp_id="I-1", number="I-1")
+    untouched = await ledger.invoice(debtor, 10_000, erp_id="I-2", number="I-2")
+
+    def row(erp_id: str, amount_minor: int, invoice: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "erp_id": erp_id,
+            "debtor_id": debtor,
+            "amount": money(amount_minor),
+            "received_on": "2026-03-02",
+            "invoice_ids": [invoice["id"]],
+        }
+
+    # P-2 pays I-2 in full (its invoice.paid is raised and tracked), then cannot be stored.
+    body, events = await emitted_by(
+        ledger,
+        {"items": [row("P-1", 4_000, kept), row("P-2", 2**63, untouched)]},
+        "/v1/batches/payments",
+    )
+    assert [r["status"] for r in body["items"]] == ["created", "error"]
+    assert "nothing of it was written" in body["items"][1]["errors"][0]["message"]
+    assert (await ledger.read(f"/v1/invoices/{untouched['id']}"))["open_balance"] == money(10_000)
+    assert (await ledger.read(f"/v1/invoices/{kept['id']}"))["open_balance"] == money(6_000)
+    about_i2 = [e.type for e in events if (e.data.get("invoice") or {}).get("erp_id") == "I-2"]
+    assert about_i2 == []
+    assert [e.data["erp_id"] for e in events if e.type == "payment.received"] == ["P-1"]
+
+
+async def test_an_invoice_row_failing_deep_inside_is_refused_alone_and_the_rest_commit(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    body, events = await emitted_by(
+        ledger,
+        {
+            "items": [
+                invoice_row(debtor, "I-1"),
+                invoice_row(debtor, "I-2", issue_date="9999-12-31", due_date="9999-12-31"),
+                invoice_row(debtor, "I-3", amount=money(2**63)),
+                invoice_row(debtor, "I-4"),
+            ]
+        },
+    )
+    assert [r["status"] for r in body["items"]] == ["created", "error", "error", "created"]
+    listed = (await ledger.get("/v1/invoices")).json()["items"]
+    assert sorted(i["erp_id"] for i in listed) == ["I-1", "I-4"]
+    assert invoice_events(events) == Counter(
+        {("invoice.issued", "I-1"): 1, ("invoice.issued", "I-4"): 1}
+    )

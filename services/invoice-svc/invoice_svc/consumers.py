@@ -180,7 +180,7 @@ async def apply_parked(uow: UnitOfWork, tenant_id: str, waiting_for: str) -> Non
         handler = HANDLERS[parked.envelope.type]
         payload = CATALOG.parse(parked.envelope)
         try:
-            async with uow.session.begin_nested():
+            async with uow.savepoint():
                 await handler(ReceivedEvent(parked.envelope, payload), uow)
         except PermanentFailure as refusal:
             now = uow.clock.now()

@@ -231,10 +231,12 @@ class InvoiceRepository:
                 "recorded_at": invoice.updated_at,
             }
             for invoice in changed
-            for change in invoice.pull_principal_changes()
+            for change in invoice.principal_changes_to_write()
         ]
         if rows:
             await self._session.execute(insert(principal_changes), rows)
+        for invoice in changed:
+            invoice.principal_changes_written()
 
     async def add_credit_note(
         self, invoice: Invoice, *, credit_note_id: str, amount_minor: int, reason: str

@@ -249,10 +249,13 @@ class Invoice(EventRecorder):
         invoice._record(InvoiceIssued(invoice=invoice.state()))
         return invoice
 
-    def pull_principal_changes(self) -> list[PrincipalChange]:
-        """Return and forget the principal changes made since the last call (for saving)."""
-        changes, self._principal_changes = self._principal_changes, []
-        return changes
+    def principal_changes_to_write(self) -> tuple[PrincipalChange, ...]:
+        """The principal changes made since they were last written."""
+        return tuple(self._principal_changes)
+
+    def principal_changes_written(self) -> None:
+        """Forget them: they are stored (a failed write keeps them for the next try)."""
+        self._principal_changes = []
 
     def amendment(self, terms: InvoiceTerms) -> tuple[str, ...]:
         """The fields :meth:`amend` with ``terms`` would change (none: it would do nothing)."""

@@ -13,7 +13,8 @@ decides per row whether it needs a savepoint. One that is refused before writing
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
@@ -21,6 +22,8 @@ from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.invoice_repository import StaleInvoice
 from invoice_svc.adapters.payment_repository import StalePayment
 from invoice_svc.domain.invoice import LedgerError
+
+log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
 
@@ -65,6 +68,11 @@ class Chunk(Protocol[Row]):
         """Write what the chunk's rows left pending (at the end, once, not per row)."""
         ...
 
+    def refused_late(self) -> Mapping[str, str]:
+        """Rows reported applied whose deferred write then failed, by the id reported for
+        them, with the reason (after :meth:`finish`)."""
+        ...
+
 
 StartChunk = Callable[[UnitOfWork, str, Sequence[T]], Awaitable[Chunk[T]]]
 """Prepares a chunk: ``(unit of work, tenant id, the chunk's rows)``."""
@@ -102,7 +110,8 @@ async def _apply_chunk(
         outcomes = [await _apply_one(chunk, index, row) for index, row in part]
         await chunk.finish()
         await uow.commit()
-    return outcomes
+    late = chunk.refused_late()
+    return [_refused_late(o, late) for o in outcomes]
 
 
 async def _apply_one(chunk: Chunk[T], index: int, row: T) -> RowOutcome:
@@ -112,4 +121,18 @@ async def _apply_one(chunk: Chunk[T], index: int, row: T) -> RowOutcome:
         return RowOutcome(index, "error", field=error.field, message=str(error))
     except (StaleInvoice, StalePayment) as error:
         return RowOutcome(index, "error", message=f"{error} was changed by another request; retry")
+    except Exception as error:  # whatever fails inside a row sinks that row alone
+        log.exception("batch row %d could not be applied", index)
+        return RowOutcome(index, "error", message=cannot_apply(error))
     return RowOutcome(index, applied.status, applied.id)
+
+
+def _refused_late(outcome: RowOutcome, late: Mapping[str, str]) -> RowOutcome:
+    if outcome.id is None or outcome.id not in late:
+        return outcome
+    return RowOutcome(outcome.index, "error", message=late[outcome.id])
+
+
+def cannot_apply(error: Exception) -> str:
+    """A row's refusal for a failure the ledger did not foresee (its detail goes to the log)."""
+    return f"the row could not be applied ({type(error).__name__}); nothing of it was written"

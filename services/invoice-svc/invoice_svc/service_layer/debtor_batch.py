@@ -8,7 +8,7 @@ ERP id (that row then finds it in the database, as if the rows were applied one 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
@@ -64,6 +64,9 @@ class DebtorChunk:
     async def finish(self) -> None:
         await self._insert_collected()
         await reassess_credit_limits(self._uow, list(self._new_limits.values()))
+
+    def refused_late(self) -> Mapping[str, str]:
+        return {}  # a valid debtor row always goes in (its policy is stored as text)
 
     async def _existing(self, erp_id: str | None) -> Debtor | None:
         if erp_id is None:

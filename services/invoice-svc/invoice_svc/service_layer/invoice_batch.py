@@ -17,14 +17,15 @@ would. Credit limits are reassessed once per touched debtor, after the rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
 from invoice_svc.domain.debtor import Debtor
 from invoice_svc.domain.invoice import Invoice
-from invoice_svc.service_layer.batches import Applied, ChunkRaced
+from invoice_svc.service_layer.batches import Applied, ChunkRaced, cannot_apply
 from invoice_svc.service_layer.chunk_debtors import ChunkDebtors
 from invoice_svc.service_layer.invoices import (
     IssueInvoice,
@@ -32,6 +33,8 @@ from invoice_svc.service_layer.invoices import (
     new_invoice,
     write_invoice,
 )
+
+log = logging.getLogger(__name__)
 
 
 class InvoiceChunk:
@@ -53,6 +56,7 @@ class InvoiceChunk:
         # Account credit by (debtor id, currency), as the database holds it; absent: none.
         self._credit = credit
         self._to_insert: list[Invoice] = []
+        self._refused_late: dict[str, str] = {}
 
     @classmethod
     async def start(
@@ -84,6 +88,9 @@ class InvoiceChunk:
         await self._insert_collected()
         await self._debtors.reassess_touched(self._uow)
 
+    def refused_late(self) -> Mapping[str, str]:
+        return self._refused_late
+
     async def _existing(self, erp_id: str | None) -> Invoice | None:
         if erp_id is None:
             return None
@@ -96,9 +103,8 @@ class InvoiceChunk:
 
     def _issue_later(self, debtor: Debtor, row: IssueInvoice) -> Applied:
         invoice = new_invoice(self._uow, debtor, row, invoice_terms(debtor, row))
-        self._to_insert.append(invoice)
+        self._to_insert.append(invoice)  # tracked once it is in
         self._forget(row.erp_id)
-        self._uow.track(invoice)
         self._debtors.touched(debtor)
         return Applied("created", invoice.id)
 
@@ -107,7 +113,7 @@ class InvoiceChunk:
         await self._insert_collected()
         self._forget(row.erp_id)  # this row changes it, or fails halfway through
         spend_credit = (debtor.id, row.currency) in self._credit
-        async with self._uow.session.begin_nested():
+        async with self._uow.savepoint():
             result = await write_invoice(
                 self._uow, self._invoices, debtor, existing, row, spend_credit=spend_credit
             )
@@ -119,9 +125,37 @@ class InvoiceChunk:
         return Applied.of(result.invoice.id, created=result.created, changed=result.changed)
 
     async def _insert_collected(self) -> None:
-        if await self._invoices.add_many(self._to_insert) < len(self._to_insert):
+        collected, self._to_insert = self._to_insert, []
+        if not collected:
+            return
+        refused_before = len(self._refused_late)
+        try:
+            async with self._uow.savepoint():
+                inserted = await self._invoices.add_many(collected)
+        except Exception:  # one bad row must not sink the others: find it
+            log.warning("a chunk's new invoices failed together; inserting them one by one")
+            inserted = await self._insert_one_by_one(collected)
+        else:
+            for invoice in collected:
+                self._uow.track(invoice)
+        refused = len(self._refused_late) - refused_before
+        if inserted < len(collected) - refused:
             raise ChunkRaced("a concurrent request took an ERP id of this chunk")
-        self._to_insert = []
+
+    async def _insert_one_by_one(self, collected: Sequence[Invoice]) -> int:
+        inserted = 0
+        for invoice in collected:
+            try:
+                async with self._uow.savepoint():
+                    added = await self._invoices.add(invoice)
+            except Exception as error:  # refused alone, reported for its row
+                log.exception("invoice %s of a batch could not be inserted", invoice.erp_id)
+                self._refused_late[invoice.id] = cannot_apply(error)
+                continue
+            if added:
+                inserted += 1
+                self._uow.track(invoice)
+        return inserted
 
     def _forget(self, erp_id: str | None) -> None:
         if erp_id is not None:

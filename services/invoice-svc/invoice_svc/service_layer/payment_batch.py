@@ -8,7 +8,7 @@ are reassessed once per touched debtor, after the rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.payment_repository import PaymentRepository
@@ -57,7 +57,7 @@ class PaymentChunk:
             return Applied("unchanged", result.payment.id)
         if row.details.erp_id is not None:
             self._known.pop(row.details.erp_id)  # recorded by this row, unless refused
-        async with self._uow.session.begin_nested():
+        async with self._uow.savepoint():
             result = await receive_payment(self._uow, debtor, None, row, self._rules)
         self._uow.track(result.payment)
         self._debtors.touched(debtor)
@@ -65,6 +65,9 @@ class PaymentChunk:
 
     async def finish(self) -> None:
         await self._debtors.reassess_touched(self._uow)
+
+    def refused_late(self) -> Mapping[str, str]:
+        return {}  # every write is the row's own, in its savepoint
 
     async def _existing(self, erp_id: str | None) -> Payment | None:
         if erp_id is None:
