@@ -23,6 +23,7 @@ from debtflow_shared.clock import (
 )
 from debtflow_shared.context import traced
 from debtflow_shared.http.idempotency import install_idempotency
+from debtflow_shared.http.openapi import install_openapi
 from debtflow_shared.http.problems import Conflict, Unprocessable, install_problem_handlers
 from debtflow_shared.http.security import AdminSubject, require
 
@@ -53,6 +54,7 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     app.include_router(_admin_router(), prefix="/v1")
     for router in definition.routers:
         app.include_router(router, prefix="/v1")
+    install_openapi(app, idempotent_writes=definition.idempotency_table is not None)
     return app
 
 
