@@ -132,8 +132,8 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
-        except jwt.PyJWTError as error:
-            raise InvalidToken(f"malformed token: {error}") from None
+        except (jwt.PyJWTError, ValueError):
+            raise InvalidToken("the token is not a signed JWT") from None
         key = self._keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise InvalidToken("token signed with an unknown key")
@@ -147,7 +147,7 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "tenant", "sub"]},
             )
         except jwt.PyJWTError as error:
-            raise InvalidToken(str(error)) from None
+            raise InvalidToken(_plainly(error)) from None
         tenant = claims.get("tenant")
         if not isinstance(tenant, str) or not tenant:
             raise InvalidToken("token names no tenant")
@@ -156,3 +156,18 @@ class TokenVerifier:
             subject=str(claims["sub"]),
             scopes=frozenset(str(claims.get("scope", "")).split()),
         )
+
+
+def _plainly(error: jwt.PyJWTError) -> str:
+    """What was wrong with a token, without the decoder's internals."""
+    if isinstance(error, jwt.ExpiredSignatureError):
+        return "the token has expired"
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return "the token is not valid yet"
+    if isinstance(error, jwt.InvalidAudienceError | jwt.InvalidIssuerError):
+        return "the token was not issued for this API"
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"the token lacks the {error.claim!r} claim"
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "the token's signature does not match"
+    return "the token is not a valid signed JWT"

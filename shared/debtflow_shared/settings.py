@@ -50,6 +50,11 @@ class PlatformSettings(BaseSettings):
     link_signing_secret: str = "development-only-link-secret"  # noqa: S105 - refused in production
     log_level: str = "INFO"
     log_json: bool = True
+    # Request bodies larger than this are refused with 413 (batch endpoints: the larger one).
+    http_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    http_max_batch_body_bytes: int = Field(default=33_554_432, ge=1024)
+    # Tests only: honour X-Debtflow-Fault (a SIGKILL right after a commit); refused in production.
+    fault_injection: bool = False
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> PlatformSettings:
@@ -62,6 +67,8 @@ class PlatformSettings(BaseSettings):
                 raise ValueError("set DEBTFLOW_LINK_SIGNING_SECRET in production")
             if self.auth_public_keys_dir is None:
                 raise ValueError("set DEBTFLOW_AUTH_PUBLIC_KEYS_DIR in production")
+            if self.fault_injection:
+                raise ValueError("DEBTFLOW_FAULT_INJECTION is refused when DEBTFLOW_ENV=production")
         return self
 
     @property

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from debtflow_shared.aggregate import EmitsEvents
 from debtflow_shared.catalog import EventPayload, payload_dict
@@ -18,11 +19,33 @@ from debtflow_shared.envelope import Envelope, new_event_id
 from debtflow_shared.outbox import OutboxWriter
 
 
+class RequestTransaction(Protocol):
+    """A transaction spanning a whole request, which its units of work join (savepoints).
+
+    ``Idempotency-Key`` uses one so that the answer commits with the write it protects.
+    """
+
+    async def join(self, sessions: async_sessionmaker[AsyncSession]) -> AsyncSession | None:
+        """The session to work in, or None to work in a transaction of one's own."""
+        ...
+
+    def unit_committed(self, after_commit: Callable[[], None] | None) -> None:
+        """A unit of work's savepoint was released; run ``after_commit`` after the commit."""
+        ...
+
+
+request_transaction: ContextVar[RequestTransaction | None] = ContextVar(
+    "request_transaction", default=None
+)
+
+
 class UnitOfWork:
     """Rolls back unless told to commit; at commit, writes collected events to the outbox.
 
     Nothing publishes from a handler: events become outbox rows in the same transaction
-    as the change, and the relay publishes them after the commit.
+    as the change, and the relay publishes them after the commit. Inside a
+    :data:`request_transaction` the unit of work is a savepoint of it, and its commit
+    becomes durable when the request's transaction commits.
     """
 
     def __init__(
@@ -38,6 +61,8 @@ class UnitOfWork:
         self.clock = clock
         self.source = source
         self._session: AsyncSession | None = None
+        self._request: RequestTransaction | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
         self._pending: list[Envelope] = []
         self._tracked: list[EmitsEvents] = []
         self.committed = False
@@ -49,7 +74,13 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> Self:
-        self._session = self._sessions()
+        request = request_transaction.get()
+        shared = await request.join(self._sessions) if request is not None else None
+        if shared is not None:
+            self._request, self._session = request, shared
+            self._savepoint = await shared.begin_nested()
+        else:
+            self._request, self._session = None, self._sessions()
         self._pending = []
         self._tracked = []
         self.committed = False
@@ -63,11 +94,15 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         try:
-            if not self.committed:
+            if self._request is not None:
+                if self._savepoint is not None and self._savepoint.is_active:
+                    await self._savepoint.rollback()
+            elif not self.committed:
                 await session.rollback()
         finally:
-            await session.close()
-            self._session = None
+            if self._request is None:
+                await session.close()  # a request transaction is closed by its request
+            self._session, self._request, self._savepoint = None, None, None
 
     def track(self, aggregate: EmitsEvents) -> None:
         """Collect ``aggregate``'s events at commit."""
@@ -117,14 +152,23 @@ class UnitOfWork:
         self._stage_tracked()
         # Row bookkeeping uses the machine's time; the events carry business time.
         await self._outbox.add(self.session, self._pending, datetime.now(UTC))
-        await self.session.commit()
+        if self._request is not None and self._savepoint is not None:
+            await self._savepoint.commit()
+            self._request.unit_committed(self._outbox.after_commit if self._pending else None)
+            self._savepoint = await self.session.begin_nested()  # what follows is not committed
+        else:
+            await self.session.commit()
+            if self._pending:
+                self._outbox.after_commit()
         self.committed = True
-        if self._pending:
-            self._outbox.after_commit()
         self._pending = []
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        if self._request is not None and self._savepoint is not None:
+            await self._savepoint.rollback()
+            self._savepoint = await self.session.begin_nested()
+        else:
+            await self.session.rollback()
         self._pending = []
 
     def _stage_tracked(self) -> None:

@@ -24,7 +24,13 @@ from debtflow_shared.clock import (
 from debtflow_shared.context import traced
 from debtflow_shared.http.idempotency import install_idempotency
 from debtflow_shared.http.openapi import install_openapi
-from debtflow_shared.http.problems import Conflict, Unprocessable, install_problem_handlers
+from debtflow_shared.http.problems import (
+    Conflict,
+    Unprocessable,
+    install_problem_handlers,
+    problem_response,
+)
+from debtflow_shared.http.request_limits import allow_batch_bodies
 from debtflow_shared.http.security import AdminSubject, require
 
 if TYPE_CHECKING:
@@ -38,22 +44,27 @@ ClockOperator = Annotated[Principal, Depends(require(CLOCK_WRITE))]
 
 def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     definition = runtime.definition
+    platform = runtime.settings.platform
     app = FastAPI(
         title=f"debtflow {definition.name}",
         version="0.1.0",
         description=definition.description,
         openapi_tags=[{"name": tag, "description": text} for tag, text in definition.tags],
+        max_body_size=platform.http_max_body_bytes,
     )
     app.state.runtime = runtime
     app.state.token_verifier = runtime.verifier
     install_problem_handlers(app)
     if definition.idempotency_table is not None:
-        install_idempotency(app, lambda: runtime.engine, definition.idempotency_table)
+        install_idempotency(
+            app, definition.idempotency_table, fault_injection=platform.fault_injection
+        )
     _install_request_context(app, runtime)  # outermost: ids and metrics cover everything
     app.include_router(_operations_router())
     app.include_router(_admin_router(), prefix="/v1")
     for router in definition.routers:
         app.include_router(router, prefix="/v1")
+    allow_batch_bodies(app, platform.http_max_batch_body_bytes)
     install_openapi(app, idempotent_writes=definition.idempotency_table is not None)
     return app
 
@@ -73,22 +84,34 @@ def _install_request_context(app: FastAPI, runtime: ServiceRuntime) -> None:
         request_id = str(uuid.uuid4())
         correlation_id = request.headers.get(CORRELATION_HEADER) or request_id
         started = time.perf_counter()
+        log = structlog.get_logger("http")
         with traced(correlation_id, request_id, service=runtime.definition.name):
-            response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.http_requests.labels(
-            metrics.service, request.method, path, str(response.status_code)
-        ).inc()
-        response.headers[CORRELATION_HEADER] = correlation_id
-        if path not in {"/healthz", "/readyz", "/metrics"}:
-            structlog.get_logger("http").info(
-                "request",
-                method=request.method,
-                path=request.url.path,
-                status=response.status_code,
-                ms=round((time.perf_counter() - started) * 1000, 1),
-            )
+            try:
+                response = await call_next(request)
+            except Exception:
+                # Answered here, inside the trace, so that a failure is logged like any answer.
+                log.exception("request failed", method=request.method, path=request.url.path)
+                response = problem_response(
+                    500,
+                    "Internal server error",
+                    f"the request failed; quote correlation id {correlation_id}",
+                    "internal",
+                    instance=request.url.path,
+                )
+            route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            metrics.http_requests.labels(
+                metrics.service, request.method, path, str(response.status_code)
+            ).inc()
+            response.headers[CORRELATION_HEADER] = correlation_id
+            if path not in {"/healthz", "/readyz", "/metrics"}:
+                log.info(
+                    "request",
+                    method=request.method,
+                    path=request.url.path,
+                    status=response.status_code,
+                    ms=round((time.perf_counter() - started) * 1000, 1),
+                )
         return response
 
 

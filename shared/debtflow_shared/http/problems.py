@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -108,6 +109,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        if any(e.get("type") == "json_invalid" for e in error.errors()):
+            # 400, not 422: there is no document whose fields could be named.
+            return problem_response(
+                400,
+                "Bad request",
+                "the body is not valid JSON",
+                "invalid-json",
+                instance=request.url.path,
+            )
         errors = [field_error(_location(e["loc"]), e["msg"]) for e in error.errors()]
         names = ", ".join(sorted({e["field"] for e in errors})) or "request"
         return problem_response(
@@ -121,6 +131,17 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 413:
+            limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+            return problem_response(
+                413,
+                "Content too large",
+                f"the body is larger than this endpoint takes ({limit} bytes)"
+                if limit
+                else "the body is larger than this endpoint takes",
+                "content-too-large",
+                instance=request.url.path,
+            )
         return problem_response(
             error.status_code,
             str(error.detail),

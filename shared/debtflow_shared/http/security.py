@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from debtflow_shared.auth import InvalidToken, Principal, TokenVerifier
+from debtflow_shared.http.idempotency import caller_authenticated
 from debtflow_shared.http.problems import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `debtflow token create`")
@@ -32,6 +33,7 @@ async def authenticated(
     except InvalidToken as error:
         raise Unauthorized(str(error), headers=_CHALLENGE) from None
     request.state.principal = principal
+    caller_authenticated(principal)  # an Idempotency-Key belongs to this caller
     structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
     return principal
 

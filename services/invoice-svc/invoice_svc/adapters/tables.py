@@ -266,17 +266,20 @@ reference_rate_checks = Table(
     PrimaryKeyConstraint("tenant_id", "series"),
 )
 
-# REST idempotency: a retried request with the same key returns the first answer.
+# REST idempotency: a retried request with the same key returns the first answer, which
+# was committed with the write it answers (debtflow_shared/http/idempotency.py).
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
     Column("tenant_id", String(64), nullable=False),
+    Column("subject", String(200), nullable=False),  # the token's subject: keys are per caller
     Column("key", String(200), nullable=False),
     Column("request_hash", String(64), nullable=False),
     Column("status_code", Integer, nullable=False),
+    Column("response_headers", Text, nullable=False),  # JSON: content-type, location
     Column("response_body", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
-    PrimaryKeyConstraint("tenant_id", "key"),
+    PrimaryKeyConstraint("tenant_id", "subject", "key"),
 )
 
 # ERP messages whose prerequisite (e.g. the debtor) has not arrived yet.
