@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from debtflow_shared.auth import CLOCK_WRITE, Principal
 from debtflow_shared.clock import (
@@ -20,6 +27,7 @@ from debtflow_shared.clock import (
     ClockOutOfRange,
     ControlledClock,
     TimeTravelBackwards,
+    ensure_utc,
 )
 from debtflow_shared.context import traced
 from debtflow_shared.http.idempotency import install_idempotency
@@ -30,7 +38,7 @@ from debtflow_shared.http.problems import (
     install_problem_handlers,
     problem_response,
 )
-from debtflow_shared.http.request_limits import allow_batch_bodies
+from debtflow_shared.http.request_limits import RequestBodyLimit
 from debtflow_shared.http.security import AdminSubject, require
 
 if TYPE_CHECKING:
@@ -50,7 +58,6 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         version="0.1.0",
         description=definition.description,
         openapi_tags=[{"name": tag, "description": text} for tag, text in definition.tags],
-        max_body_size=platform.http_max_body_bytes,
     )
     app.state.runtime = runtime
     app.state.token_verifier = runtime.verifier
@@ -59,12 +66,16 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         install_idempotency(
             app, definition.idempotency_table, fault_injection=platform.fault_injection
         )
+    app.add_middleware(
+        RequestBodyLimit,
+        max_body_bytes=platform.http_max_body_bytes,
+        max_batch_body_bytes=platform.http_max_batch_body_bytes,
+    )
     _install_request_context(app, runtime)  # outermost: ids and metrics cover everything
     app.include_router(_operations_router())
     app.include_router(_admin_router(), prefix="/v1")
     for router in definition.routers:
         app.include_router(router, prefix="/v1")
-    allow_batch_bodies(app, platform.http_max_batch_body_bytes)
     install_openapi(app, idempotent_writes=definition.idempotency_table is not None)
     return app
 
@@ -176,6 +187,7 @@ class ClockMove(BaseModel):
         ge=0,
         le=MAX_ADVANCE.total_seconds(),
         allow_inf_nan=False,
+        strict=True,  # a number, not `true` or "86400"
         description=f"seconds to move forward, at most {MAX_ADVANCE.days} days (100 years)",
         examples=[86400],
     )
@@ -185,6 +197,15 @@ class ClockMove(BaseModel):
         description=f"an instant with a time zone, no later than {LATEST_INSTANT.isoformat()}",
         examples=["2026-12-01T09:00:00Z"],
     )
+
+    @field_validator("to")
+    @classmethod
+    def _has_a_utc_instant(cls, value: datetime | None) -> datetime | None:
+        # 0001-01-01T00:00+01:00 is a valid timestamp with no UTC instant: a 422, not a 500.
+        try:
+            return None if value is None else ensure_utc(value)
+        except OverflowError:
+            raise ValueError("not an instant in UTC's range") from None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ClockMove:

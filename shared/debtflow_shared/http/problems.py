@@ -13,7 +13,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -132,13 +131,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 413:
-            limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
             return problem_response(
                 413,
                 "Content too large",
-                f"the body is larger than this endpoint takes ({limit} bytes)"
-                if limit
-                else "the body is larger than this endpoint takes",
+                str(error.detail),
                 "content-too-large",
                 instance=request.url.path,
             )
