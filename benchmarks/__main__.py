@@ -1,4 +1,5 @@
-"""``make bench``: the event pipeline, the overdue sweep and an ERP invoice batch on the
+"""``make bench``: the event pipeline, the overdue sweep and ERP invoice and payment batches
+(with a concurrent reader's p99 beside its idle p99) on the
 embedded default, and on PostgreSQL + Kafka when ``DATABASE_URL`` and
 ``KAFKA_BOOTSTRAP_SERVERS`` are given (``make bench`` starts them; the batch needs only
 ``DATABASE_URL``)."""
@@ -23,6 +24,9 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=20_000, help="for the overdue sweep")
     parser.add_argument("--sweep-batch", type=int, default=500)
     parser.add_argument("--batch-items", type=int, default=10_000, help="for the ERP batch")
+    parser.add_argument(
+        "--only", choices=("pipeline", "sweep", "batches"), help="run one benchmark only"
+    )
     args = parser.parse_args()
     configure_logging("ERROR", json=False)
 
@@ -33,6 +37,15 @@ def main() -> None:
     else:
         print("bench: PostgreSQL/Kafka not given; embedded only")
 
+    if args.only in (None, "pipeline"):
+        _pipeline(targets, args)
+    if args.only in (None, "sweep"):
+        _sweep(targets, args)
+    if args.only in (None, "batches"):
+        _batches(database, args)
+
+
+def _pipeline(targets: list[Target], args: argparse.Namespace) -> None:
     print(
         f"{'target':<36} {'events':>7} {'seconds':>8} {'events/s':>9} {'p50 ms':>7} {'p95 ms':>7}"
     )
@@ -43,6 +56,8 @@ def main() -> None:
             f"{f.latency_p50_ms:>7.1f} {f.latency_p95_ms:>7.1f}"
         )
 
+
+def _sweep(targets: list[Target], args: argparse.Namespace) -> None:
     print(
         f"\n{'overdue sweep':<36} {'invoices':>8} {'batch':>6} {'due_soon/s':>10} "
         f"{'overdue/s':>10} {'idle ms':>8}"
@@ -56,13 +71,23 @@ def main() -> None:
             f"{s.overdue_per_second:>10.0f} {s.idle_ms:>8.1f}"
         )
 
-    print(f"\n{'ERP invoice batch':<36} {'items':>8} {'items/s':>8} {'resent items/s':>15}")
+
+def _batches(database: str | None, args: argparse.Namespace) -> None:
+    print(
+        f"\n{'ERP batches':<36} {'items':>6} {'invoices/s':>10} {'resent':>7} "
+        f"{'payments/s':>10} {'resent':>7} {'read p99 ms: idle':>17} {'during':>7} {'reads':>6}"
+    )
     batch_targets: list[tuple[str, str | None]] = [("embedded (SQLite)", None)]
     if database:
         batch_targets.append(("PostgreSQL", normalize_database_url(database)))
     for name, url in batch_targets:
         b = asyncio.run(erp_batch.run(name, url, args.batch_items))
-        print(f"{b.target:<36} {b.items:>8} {b.per_second:>8.0f} {b.resend_per_second:>15.0f}")
+        print(
+            f"{b.target:<36} {b.items:>6} {b.invoices_per_second:>10.0f} "
+            f"{b.invoice_resend_per_second:>7.0f} {b.payments_per_second:>10.0f} "
+            f"{b.payment_resend_per_second:>7.0f} {b.read_idle_p99_ms:>17.1f} "
+            f"{b.read_during_batch_p99_ms:>7.1f} {len(b.read_during_batch_ms):>6}"
+        )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, Numeric, String, Table, event
+from sqlalchemy import Connection, DateTime, Dialect, MetaData, Numeric, String, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlalchemy.types import TypeDecorator
 
 from debtflow_shared.clock import ensure_utc
@@ -125,9 +127,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, *, schema: str = "", pool_size: int = 10) -> AsyncEngine:
-    """An async engine for a service's own database (its schema on PostgreSQL)."""
+    """An async engine for a service's own database (its schema on PostgreSQL).
+
+    On SQLite, see :func:`_sqlite_engine`: readers run beside the one writer.
+    """
     if is_sqlite(url):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, pool_size)
     connect_args: dict[str, Any] = {}
     if schema:
         connect_args["server_settings"] = {"search_path": schema}
@@ -140,11 +145,26 @@ def create_engine(url: str, *, schema: str = "", pool_size: int = 10) -> AsyncEn
     )
 
 
-def _sqlite_engine(url: str) -> AsyncEngine:
-    # One connection per database file: SQLite has one writer at a time anyway, and queueing
-    # in the pool (asyncio-friendly) beats SQLite's busy handler, which sleeps up to 100 ms.
+# How far the transaction of a SQLite connection has gone (kept in ``Connection.info``).
+_TRANSACTION = "debtflow_sqlite_transaction"
+_NOT_BEGUN, _READING, _WRITING = "not begun", "reading", "writing"
+
+
+def _sqlite_engine(url: str, pool_size: int) -> AsyncEngine:
+    """SQLite in WAL mode with ``pool_size`` connections: readers never wait for the writer.
+
+    SQLite has one writer at a time. A transaction that writes takes the write lock up front
+    (``BEGIN IMMEDIATE``): two that read and then write would otherwise deadlock, which
+    SQLite answers with an immediate error. One that only reads must not take it, or every
+    read waits for a batch's whole chunk: so a transaction begins at its first statement,
+    as a reader (``BEGIN``, a WAL snapshot) when that is a plain ``SELECT``, else as a
+    writer. A reader's first write or lock (``FOR UPDATE``, a savepoint) begins it again as
+    a writer: what it read before stays read, as on PostgreSQL, whose READ COMMITTED
+    transactions see each statement's latest commit (the code already locks before it reads
+    what it decides on).
+    """
     engine = create_async_engine(
-        url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=120
+        url, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=0, pool_timeout=120
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -159,12 +179,47 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: two deferred transactions that both read and then
-        # write would otherwise deadlock, and SQLite answers that with an immediate error.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        # Its first statement says how (what a commit or rollback leaves is never read: the
+        # next statement begins a transaction again, through this event).
+        connection.info[_TRANSACTION] = _NOT_BEGUN
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before_execute(
+        connection: Connection,
+        cursor: Any,
+        statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        state = connection.info.get(_TRANSACTION)
+        if state is None or state == _WRITING:
+            return
+        if _only_reads(context, statement):
+            if state == _NOT_BEGUN:
+                cursor.execute("BEGIN")
+                connection.info[_TRANSACTION] = _READING
+            return
+        if state == _READING:
+            cursor.execute("ROLLBACK")  # nothing written yet: begin again, as the writer
+        cursor.execute("BEGIN IMMEDIATE")
+        connection.info[_TRANSACTION] = _WRITING
 
     return engine
+
+
+def _only_reads(context: Any, statement: str) -> bool:
+    """Whether a statement is a plain read (no write, no lock) that a snapshot can answer."""
+    compiled = getattr(context, "compiled", None)
+    clause = getattr(compiled, "statement", None)
+    if isinstance(clause, GenerativeSelect):
+        return clause._for_update_arg is None
+    if isinstance(clause, TextClause):
+        statement = clause.text
+    elif clause is not None:
+        return False
+    return statement.lstrip()[:6].upper() == "SELECT"
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

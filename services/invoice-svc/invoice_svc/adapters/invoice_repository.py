@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, not_, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
@@ -25,6 +25,15 @@ from invoice_svc.domain.principal_history import ChangeKind, PrincipalChange
 
 class StaleInvoice(Exception):
     """Someone else changed the invoice since it was loaded."""
+
+
+@dataclass
+class _Staged:
+    """An invoice's change as :meth:`InvoiceRepository.save` would write it when staged."""
+
+    tenant_id: str
+    loaded_version: int  # what the database holds until the change is written
+    columns: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class InvoiceRepository:
         self._session = session
         self._stored_versions: dict[str, int] = {}  # what the database holds, per invoice
         self._loaded_flags: dict[str, dict[str, bool]] = {}  # sweeper flags as loaded
+        self._staged: dict[str, _Staged] = {}  # changes kept for write_staged, by invoice id
+        self._staged_changes: list[dict[str, Any]] = []  # their principal changes
 
     async def lock_debtor(self, tenant_id: str, debtor_id: str) -> bool:
         """Serialise ledger writers of one debtor; False when the tenant has no such debtor."""
@@ -83,6 +94,22 @@ class InvoiceRepository:
             invoices.c.status.in_([s.value for s in COLLECTIBLE]),
         )
         return await self._fetch(query.order_by(invoices.c.due_date, invoices.c.id), lock=True)
+
+    async def collectible_for_debtors(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, list[Invoice]]:
+        """:meth:`collectible_for_debtor` of many debtors at once, by debtor id (locked)."""
+        if not debtor_ids:
+            return {}
+        query = _mine(tenant_id).where(
+            one_of(self._session, invoices.c.debtor_id, debtor_ids),
+            invoices.c.status.in_([s.value for s in COLLECTIBLE]),
+        )
+        order = (invoices.c.debtor_id, invoices.c.due_date, invoices.c.id)
+        found: dict[str, list[Invoice]] = {debtor_id: [] for debtor_id in debtor_ids}
+        for invoice in await self._fetch(query.order_by(*order), lock=True):
+            found[invoice.debtor_id].append(invoice)
+        return found
 
     async def open_balance(self, tenant_id: str, debtor_id: str, currency: str) -> int:
         query = select(
@@ -176,13 +203,6 @@ class InvoiceRepository:
         loaded_version = self._stored_versions[invoice.id]
         if invoice.version == loaded_version:
             return
-        columns = _columns(invoice)
-        # The overdue sweeper sets these flags without bumping the version: write one only
-        # when this change reset it, never the value as loaded (that could undo a sweep and
-        # announce the same overdue transition twice).
-        for flag, loaded in self._loaded_flags.get(invoice.id, {}).items():
-            if columns[flag] == loaded:
-                del columns[flag]
         result = await self._session.execute(
             update(invoices)
             .where(
@@ -190,12 +210,64 @@ class InvoiceRepository:
                 invoices.c.id == invoice.id,
                 invoices.c.version == loaded_version,
             )
-            .values(**columns)
+            .values(**self._changed_columns(invoice))
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleInvoice(invoice.id)
         self._stored_versions[invoice.id] = invoice.version
         await self._write_principal_changes([invoice])
+
+    def stage(self, invoice: Invoice) -> None:
+        """Keep the write :meth:`save` would make now, for :meth:`write_staged` to make with
+        every other staged one (a later stage of the same invoice replaces it)."""
+        staged = self._staged.get(invoice.id)
+        loaded_version = staged.loaded_version if staged else self._stored_versions[invoice.id]
+        if invoice.version == loaded_version:
+            return
+        self._staged[invoice.id] = _Staged(
+            invoice.tenant_id, loaded_version, self._changed_columns(invoice)
+        )
+        self._staged_changes += _principal_change_rows([invoice])
+        invoice.principal_changes_written()
+
+    def is_stored_or_staged(self, invoice: Invoice) -> bool:
+        """Whether ``invoice`` is as loaded or last staged: nothing changed it since."""
+        staged = self._staged.get(invoice.id)
+        version = staged.columns["version"] if staged else self._stored_versions.get(invoice.id)
+        return invoice.version == version and not invoice.principal_changes_to_write()
+
+    async def write_staged(self) -> None:
+        """Write what :meth:`stage` kept, a statement per kind of change (optimistic too)."""
+        staged, self._staged = self._staged, {}
+        changes, self._staged_changes = self._staged_changes, []
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for invoice_id, change in staged.items():
+            params = {f"new_{k}": v for k, v in change.columns.items()}
+            params |= {"key_id": invoice_id, "key_version": change.loaded_version}
+            params["key_tenant"] = change.tenant_id
+            by_columns.setdefault(tuple(sorted(change.columns)), []).append(params)
+        for columns, rows in by_columns.items():
+            statement = (
+                update(invoices)
+                .where(
+                    invoices.c.tenant_id == bindparam("key_tenant"),
+                    invoices.c.id == bindparam("key_id"),
+                    invoices.c.version == bindparam("key_version"),
+                )
+                .values({c: bindparam(f"new_{c}") for c in columns})
+            )
+            result = await self._session.execute(statement, rows)
+            # Where counts are unreliable the rows are locked (loaded FOR UPDATE) anyway.
+            counted = self._session.get_bind().dialect.supports_sane_multi_rowcount
+            if counted and result.rowcount != len(rows):  # type: ignore[attr-defined]
+                raise StaleInvoice(", ".join(r["key_id"] for r in rows))
+        if changes:
+            await self._session.execute(insert(principal_changes), changes)
+        self._stored_versions.update((i, s.columns["version"]) for i, s in staged.items())
+
+    def drop_staged(self) -> None:
+        """Forget what :meth:`stage` kept (its writes failed, or are made another way)."""
+        self._staged, self._staged_changes = {}, []
 
     async def principal_changes(self, tenant_id: str, invoice_id: str) -> list[PrincipalChange]:
         """Every change of the invoice's open principal, in the order they were recorded."""
@@ -219,24 +291,21 @@ class InvoiceRepository:
         ]
 
     async def _write_principal_changes(self, changed: Sequence[Invoice]) -> None:
-        rows = [
-            {
-                "tenant_id": invoice.tenant_id,
-                "invoice_id": invoice.id,
-                "kind": change.kind.value,
-                "delta_minor": change.delta_minor,
-                "on_date": change.on,
-                "payment_id": change.payment_id,
-                "reference": change.reference,
-                "recorded_at": invoice.updated_at,
-            }
-            for invoice in changed
-            for change in invoice.principal_changes_to_write()
-        ]
+        rows = _principal_change_rows(changed)
         if rows:
             await self._session.execute(insert(principal_changes), rows)
         for invoice in changed:
             invoice.principal_changes_written()
+
+    def _changed_columns(self, invoice: Invoice) -> dict[str, Any]:
+        columns = _columns(invoice)
+        # The overdue sweeper sets these flags without bumping the version: write one only
+        # when this change reset it, never the value as loaded (that could undo a sweep and
+        # announce the same overdue transition twice).
+        for flag, loaded in self._loaded_flags.get(invoice.id, {}).items():
+            if columns[flag] == loaded:
+                del columns[flag]
+        return columns
 
     async def add_credit_note(
         self, invoice: Invoice, *, credit_note_id: str, amount_minor: int, reason: str
@@ -269,6 +338,23 @@ class InvoiceRepository:
 
 def _mine(tenant_id: str) -> Select[Any]:
     return select(invoices).where(invoices.c.tenant_id == tenant_id)
+
+
+def _principal_change_rows(changed: Sequence[Invoice]) -> list[dict[str, Any]]:
+    return [
+        {
+            "tenant_id": invoice.tenant_id,
+            "invoice_id": invoice.id,
+            "kind": change.kind.value,
+            "delta_minor": change.delta_minor,
+            "on_date": change.on,
+            "payment_id": change.payment_id,
+            "reference": change.reference,
+            "recorded_at": invoice.updated_at,
+        }
+        for invoice in changed
+        for change in invoice.principal_changes_to_write()
+    ]
 
 
 def _new_row(invoice: Invoice) -> dict[str, Any]:

@@ -6,14 +6,15 @@ the debtor's payments: it moves whenever one of those amounts does, in the same 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from debtflow_shared.db import insert_if_absent
+from debtflow_shared.db import insert_if_absent, insert_unless_present
 from invoice_svc.adapters.tables import account_credits, allocations, payments
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.payment import AllocationLine, Payment, PaymentDetails, PaymentStatus
@@ -72,27 +73,25 @@ class PaymentRepository:
 
     async def add(self, payment: Payment) -> bool:
         """Insert a new payment; False when a concurrent request took its ERP id first."""
-        d = payment.details
-        row = {
-            "id": payment.id,
-            "tenant_id": payment.tenant_id,
-            "debtor_id": payment.debtor_id,
-            "erp_id": d.erp_id,
-            "amount_minor": d.amount_minor,
-            "currency": d.currency,
-            "received_on": d.received_on,
-            "reference": d.reference,
-            "method": d.method,
-            "status": payment.status.value,
-            "unapplied_minor": payment.unapplied_minor,
-            "version": payment.version,
-            "created_at": payment.created_at,
-        }
-        if not await insert_if_absent(self._session, payments, row):
+        if not await insert_if_absent(self._session, payments, _new_row(payment)):
             return False
-        await self._write_allocations(payment)
+        await self._write_allocations([payment])
         self._stored_versions[payment.id] = payment.version
         return True
+
+    async def add_many(self, new: Sequence[Payment]) -> set[str]:
+        """:meth:`add` for many payments, a statement for them and one for their allocations;
+        the ids that went in (not all: a concurrent request took an ERP id)."""
+        if not new:
+            return set()
+        dialect = self._session.get_bind().dialect.name
+        statement = insert_unless_present(payments, dialect).returning(payments.c.id)
+        rows = [_new_row(p) for p in new]
+        inserted = set((await self._session.execute(statement, rows)).scalars())
+        added = [p for p in new if p.id in inserted]
+        await self._write_allocations(added)
+        self._stored_versions.update((p.id, p.version) for p in added)
+        return inserted
 
     async def save(self, payment: Payment) -> None:
         """Write a changed payment; optimistic: fails if the stored version moved meanwhile."""
@@ -117,7 +116,7 @@ class PaymentRepository:
         await self._session.execute(
             delete(allocations).where(allocations.c.payment_id == payment.id)
         )
-        await self._write_allocations(payment)
+        await self._write_allocations([payment])
         self._stored_versions[payment.id] = payment.version
 
     async def account_credit(self, tenant_id: str, debtor_id: str, currency: str) -> int:
@@ -181,20 +180,43 @@ class PaymentRepository:
                 .values(amount_minor=account_credits.c.amount_minor + delta_minor)
             )
 
-    async def _write_allocations(self, payment: Payment) -> None:
-        if payment.allocations:
-            await self._session.execute(
-                insert(allocations),
-                [
-                    {
-                        "payment_id": payment.id,
-                        "invoice_id": line.invoice_id,
-                        "principal_minor": line.principal_minor,
-                        "charges_minor": line.charges_minor,
-                    }
-                    for line in payment.allocations
-                ],
-            )
+    async def add_account_credits(
+        self, tenant_id: str, deltas: Mapping[tuple[str, str], int]
+    ) -> None:
+        """:meth:`change_account_credit` for many ``(debtor id, currency)`` at once (callers
+        hold those debtors' locks), one upsert."""
+        rows = [
+            {"tenant_id": tenant_id, "debtor_id": d, "currency": c, "amount_minor": delta}
+            for (d, c), delta in deltas.items()
+            if delta
+        ]
+        if not rows:
+            return
+        insert_ = (
+            postgresql.insert
+            if self._session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
+        )
+        statement = insert_(account_credits)
+        upsert = statement.on_conflict_do_update(
+            index_elements=["tenant_id", "debtor_id", "currency"],
+            set_={"amount_minor": account_credits.c.amount_minor + statement.excluded.amount_minor},
+        )
+        await self._session.execute(upsert, rows)
+
+    async def _write_allocations(self, written: Sequence[Payment]) -> None:
+        rows = [
+            {
+                "payment_id": payment.id,
+                "invoice_id": line.invoice_id,
+                "principal_minor": line.principal_minor,
+                "charges_minor": line.charges_minor,
+            }
+            for payment in written
+            for line in payment.allocations
+        ]
+        if rows:
+            await self._session.execute(insert(allocations), rows)
 
     async def _fetch(self, query: Select[Any], *, lock: bool = False) -> list[Payment]:
         if lock:
@@ -217,6 +239,25 @@ class PaymentRepository:
         for payment in found:
             self._stored_versions[payment.id] = payment.version
         return found
+
+
+def _new_row(payment: Payment) -> dict[str, Any]:
+    d = payment.details
+    return {
+        "id": payment.id,
+        "tenant_id": payment.tenant_id,
+        "debtor_id": payment.debtor_id,
+        "erp_id": d.erp_id,
+        "amount_minor": d.amount_minor,
+        "currency": d.currency,
+        "received_on": d.received_on,
+        "reference": d.reference,
+        "method": d.method,
+        "status": payment.status.value,
+        "unapplied_minor": payment.unapplied_minor,
+        "version": payment.version,
+        "created_at": payment.created_at,
+    }
 
 
 def _mine(tenant_id: str) -> Select[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,13 +71,16 @@ async def receive_payment(
     existing: Payment | None,
     command: RecordPayment,
     rules: LedgerRules | None = None,
+    *,
+    payment_id: str | None = None,
 ) -> RecordResult:
     """Record and allocate ``command`` for ``debtor`` (the caller holds its lock), unless
     ``existing``, the payment with its ERP id, already is this payment.
 
     Tracks the invoices it pays; the caller reassesses the debtor's credit limit, then tracks
     a new payment (so a hold or release it causes precedes it in the outbox, as it always has).
-    ``rules`` are the tenant's ledger rules when the caller has read them already.
+    ``rules`` are the tenant's ledger rules when the caller has read them already;
+    ``payment_id`` the new payment's id when the caller chose it.
     """
     tenant_id, erp_id = debtor.tenant_id, command.details.erp_id
     if existing is not None:
@@ -93,7 +97,7 @@ async def receive_payment(
         [] if named is not None else await invoices.collectible_for_debtor(tenant_id, debtor.id)
     )
     payment = Payment.receive(
-        payment_id=str(new_event_id()),
+        payment_id=payment_id or str(new_event_id()),
         tenant_id=tenant_id,
         debtor_id=debtor.id,
         details=command.details,
@@ -165,6 +169,14 @@ async def _named_invoices(
     if invoice_ids is None:
         return None
     found = await invoices.get_many(tenant_id, invoice_ids, lock=True)
+    return named_invoices(found, debtor_id, invoice_ids)
+
+
+def named_invoices(
+    found: Mapping[str, Invoice], debtor_id: str, invoice_ids: tuple[str, ...]
+) -> list[Invoice]:
+    """The invoices a payment names, in its order, from ``found`` (by id); a refusal naming
+    the ``invoice_ids[i]`` that is not the debtor's or is named twice."""
     named: list[Invoice] = []
     for index, invoice_id in enumerate(invoice_ids):
         field = f"invoice_ids[{index}]"
