@@ -210,9 +210,13 @@ class PaymentChunk:
         except Exception:  # one bad row must not sink the others: find it
             log.warning("a chunk's payments failed to be written together; one by one now")
             self._invoices.drop_staged()
+            failed = True
+        else:
+            failed = False
+        if failed:  # (outside the handler: each row's failure is logged as its own)
             await self._apply_one_by_one(kept.rows)
-            return
-        self._uow.track(_Collected(kept.events))
+        else:
+            self._uow.track(_Collected(kept.events))
 
     async def _apply_one_by_one(
         self, rows: Sequence[tuple[Payment, Debtor, RecordPayment]]
