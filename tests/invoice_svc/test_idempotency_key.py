@@ -316,3 +316,16 @@ async def test_a_payment_killed_before_its_commit_runs_again_on_the_retry_at_onc
     assert retry.status_code == 201, retry.text  # not 409 "still running": nothing runs
     assert "Idempotent-Replayed" not in retry.headers
     assert [p["id"] for p in booked] == [retry.json()["id"]]
+
+
+async def test_a_batch_of_several_commits_replays_its_whole_answer(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    rows = [ACME | {"erp_id": f"C-{n}", "name": f"Debtor {n}"} for n in range(501)]  # 2 chunks
+    headers = _as(backend, "batch-1", *WRITER)
+    first = await client.post("/v1/batches/debtors", json={"items": rows}, headers=headers)
+    retry = await client.post("/v1/batches/debtors", json={"items": rows}, headers=headers)
+    assert first.status_code == retry.status_code == 200, retry.text[:300]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.json() == first.json()
+    assert {item["status"] for item in first.json()["items"]} == {"created"}
