@@ -98,8 +98,14 @@ async def test_moving_the_clock_needs_the_clock_write_scope_which_admin_does_not
         ('{"to": "9999-12-31T23:59:59Z"}', "to"),
         ('{"to": "2200-01-01T00:00:01Z"}', "to"),
         ('{"to": "2026-12-01T09:00:00"}', "to"),
+        ('{"to": "0001-01-01T00:00:03+01:00"}', "to"),
+        ('{"advance_seconds": true}', "advance_seconds"),
+        ('{"advance_seconds": "86400"}', "advance_seconds"),
     ],
-    ids=["2.6e11", "1e20", "1e400", "infinity", "nan", "negative", "year-9999", "2200", "naive"],
+    ids=[
+        *("2.6e11", "1e20", "1e400", "infinity", "nan", "negative", "year-9999", "2200", "naive"),
+        *("before-utc-year-1", "boolean", "string"),
+    ],
 )
 async def test_an_unusable_move_is_a_422_naming_the_field_and_leaves_the_clock_working(
     embedded: Backend, body: str, field: str
