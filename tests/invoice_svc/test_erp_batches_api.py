@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
 
 from debtflow_shared.envelope import Envelope
 from invoice_svc.adapters.credit_state_repository import CreditStateRepository
+from invoice_svc.adapters.invoice_repository import InvoiceRepository
+from invoice_svc.adapters.payment_repository import PaymentRepository
 from invoice_svc.adapters.tables import platform
+from invoice_svc.domain.invoice import Invoice
+from invoice_svc.domain.payment import Payment
 from tests.invoice_svc.ledger_world import Ledger, money, running_ledger
 from tests.support.harness import Backend
 from tests.support.outbox import written as outbox_written
@@ -453,8 +457,20 @@ async def test_concurrent_batches_over_the_same_debtors_both_complete(ledger: Le
 
 
 async def test_a_payment_row_failing_after_paying_its_invoice_publishes_nothing_for_it(
-    ledger: Ledger,
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    add = PaymentRepository.add
+
+    async def not_together(self: PaymentRepository, new: Sequence[Payment]) -> set[str]:
+        raise RuntimeError("the chunk's insert failed")
+
+    async def not_p2(self: PaymentRepository, payment: Payment) -> bool:
+        if payment.details.erp_id == "P-2":
+            raise RuntimeError("this one cannot be stored")
+        return await add(self, payment)
+
+    monkeypatch.setattr(PaymentRepository, "add_many", not_together)
+    monkeypatch.setattr(PaymentRepository, "add", not_p2)
     debtor = await ledger.debtor()
     kept = await ledger.invoice(debtor, 10_000, erp_id="I-1", number="I-1")
     untouched = await ledger.invoice(debtor, 10_000, erp_id="I-2", number="I-2")
@@ -471,7 +487,7 @@ async def test_a_payment_row_failing_after_paying_its_invoice_publishes_nothing_
     # P-2 pays I-2 in full (its invoice.paid is raised and tracked), then cannot be stored.
     body, events = await emitted_by(
         ledger,
-        {"items": [row("P-1", 4_000, kept), row("P-2", 2**63, untouched)]},
+        {"items": [row("P-1", 4_000, kept), row("P-2", 10_000, untouched)]},
         "/v1/batches/payments",
     )
     assert [r["status"] for r in body["items"]] == ["created", "error"]
@@ -484,16 +500,28 @@ async def test_a_payment_row_failing_after_paying_its_invoice_publishes_nothing_
 
 
 async def test_an_invoice_row_failing_deep_inside_is_refused_alone_and_the_rest_commit(
-    ledger: Ledger,
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    add = InvoiceRepository.add
+
+    async def not_together(self: InvoiceRepository, new: Sequence[Invoice]) -> int:
+        raise RuntimeError("the chunk's insert failed")
+
+    async def not_i2_or_i3(self: InvoiceRepository, invoice: Invoice) -> bool:
+        if invoice.erp_id in {"I-2", "I-3"}:
+            raise RuntimeError("this one cannot be stored")
+        return await add(self, invoice)
+
+    monkeypatch.setattr(InvoiceRepository, "add_many", not_together)
+    monkeypatch.setattr(InvoiceRepository, "add", not_i2_or_i3)
     debtor = await ledger.debtor()
     body, events = await emitted_by(
         ledger,
         {
             "items": [
                 invoice_row(debtor, "I-1"),
-                invoice_row(debtor, "I-2", issue_date="9999-12-31", due_date="9999-12-31"),
-                invoice_row(debtor, "I-3", amount=money(2**63)),
+                invoice_row(debtor, "I-2"),
+                invoice_row(debtor, "I-3", amount=money(20_000)),
                 invoice_row(debtor, "I-4"),
             ]
         },

@@ -17,18 +17,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from debtflow_shared.catalog.common import (
+    MAX_CONTACTS,
+    MAX_TAGS,
+    ONE_LINE,
+    SEVERAL_LINES,
     CountryCode,
     EntityId,
+    ErpId,
     LanguageTag,
+    Name,
+    Tag,
     TimeZoneName,
     Version,
 )
-from debtflow_shared.catalog.money import CurrencyCode, Money
+from debtflow_shared.catalog.money import CurrencyCode, Money, NonNegativeMoney
 from debtflow_shared.catalog.registry import EventPayload, event
 
 
@@ -50,9 +57,19 @@ class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: ContactKind
-    value: str = Field(min_length=1, max_length=500)
+    # A postal contact may be an address of several lines.
+    value: Annotated[str, Field(min_length=1, max_length=500), SEVERAL_LINES]
     usable: bool = True
-    label: str | None = Field(default=None, max_length=100)
+    label: Annotated[str, Field(max_length=100), ONE_LINE] | None = None
+
+
+Contacts = Annotated[
+    tuple[Contact, ...], Field(max_length=MAX_CONTACTS, description=f"at most {MAX_CONTACTS}")
+]
+Tags = Annotated[
+    tuple[Tag, ...],
+    Field(max_length=MAX_TAGS, description=f"at most {MAX_TAGS}, each 1-100 characters"),
+]
 
 
 class LateFeeKind(StrEnum):
@@ -69,11 +86,11 @@ class LateFeeRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: LateFeeKind = LateFeeKind.NONE
-    fixed: Money | None = Field(default=None, validate_default=True)
+    fixed: NonNegativeMoney | None = Field(default=None, validate_default=True)
     percent: Decimal | None = Field(
         default=None, ge=0, le=100, decimal_places=4, validate_default=True
     )
-    cap: Money | None = None
+    cap: NonNegativeMoney | None = None
 
     @field_validator("fixed")
     @classmethod
@@ -173,7 +190,7 @@ class CreditPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     payment_terms_days: int = Field(default=30, ge=0, le=365)
-    credit_limit: Money | None = None
+    credit_limit: NonNegativeMoney | None = None
     late_fee: LateFeeRule = LateFeeRule()
     interest: InterestRule = InterestRule()
 
@@ -183,14 +200,14 @@ class DebtorUpserted(EventPayload):
     """A debtor was created or changed (contacts, terms, credit limit, time zone, language)."""
 
     debtor_id: EntityId
-    erp_id: str | None = None
+    erp_id: ErpId | None = None
     version: Version
-    name: str = Field(min_length=1, max_length=300)
-    contacts: tuple[Contact, ...] = ()
+    name: Name
+    contacts: Contacts = ()
     preferred_channel: Channel | None = None
     language: LanguageTag = "en"
     time_zone: TimeZoneName = "UTC"
     country: CountryCode
     currency: CurrencyCode
-    tags: tuple[str, ...] = ()
+    tags: Tags = ()
     credit_policy: CreditPolicy = CreditPolicy()

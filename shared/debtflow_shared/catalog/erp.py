@@ -13,38 +13,52 @@ shipping and discounts (negative amounts) are therefore lines of their own. At m
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from debtflow_shared.catalog.common import CountryCode, LanguageTag, TimeZoneName
-from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
-from debtflow_shared.catalog.money import CurrencyCode, Money, NonNegativeMinor
+from debtflow_shared.catalog.common import (
+    MAX_NAMED_INVOICES,
+    ONE_LINE,
+    SEVERAL_LINES,
+    BusinessDate,
+    CountryCode,
+    DocumentNumber,
+    ErpId,
+    LanguageTag,
+    Name,
+    TimeZoneName,
+)
+from debtflow_shared.catalog.debtor import Channel, Contacts, CreditPolicy, Tags
+from debtflow_shared.catalog.money import (
+    AmountMinor,
+    CurrencyCode,
+    NonNegativeMinor,
+    NonNegativeMoney,
+)
 from debtflow_shared.catalog.registry import EventPayload, event
-
-ErpId = Field(min_length=1, max_length=100)
 
 
 @event("erp.debtor", producer="erp")
 class ErpDebtor(EventPayload):
     """Customer master data from the ERP (upsert by ``erp_id``)."""
 
-    erp_id: str = ErpId
-    name: str = Field(min_length=1, max_length=300)
+    erp_id: ErpId
+    name: Name
     country: CountryCode
     currency: CurrencyCode
     language: LanguageTag = "en"
     time_zone: TimeZoneName = "UTC"
-    contacts: tuple[Contact, ...] = ()
+    contacts: Contacts = ()
     preferred_channel: Channel | None = None
-    tags: tuple[str, ...] = ()
+    tags: Tags = ()
     credit_policy: CreditPolicy = CreditPolicy()
 
 
 MAX_INVOICE_LINES = 500
 # A decimal as text, shown as sent (negative on a returned or credited line).
 LineQuantity = Annotated[str, Field(max_length=20, pattern=r"^-?\d+(\.\d+)?$", examples=["2"])]
+LineDescription = Annotated[str, Field(min_length=1, max_length=500), SEVERAL_LINES]
 
 
 def check_lines_add_up(line_amounts: Iterable[int], amount_minor: int) -> None:
@@ -62,20 +76,20 @@ class InvoiceLine(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    description: str = Field(min_length=1, max_length=500)
+    description: LineDescription
     quantity: LineQuantity = "1"
-    amount_minor: StrictInt
+    amount_minor: AmountMinor
 
 
 @event("erp.invoice", producer="erp")
 class ErpInvoice(EventPayload):
     """An invoice from the ERP (upsert by ``erp_id``); the due date defaults from the terms."""
 
-    erp_id: str = ErpId
-    debtor_erp_id: str = ErpId
-    number: str = Field(min_length=1, max_length=100)
-    issue_date: date
-    due_date: date | None = None
+    erp_id: ErpId
+    debtor_erp_id: ErpId
+    number: DocumentNumber
+    issue_date: BusinessDate
+    due_date: BusinessDate | None = None
     currency: CurrencyCode
     amount_minor: NonNegativeMinor
     lines: tuple[InvoiceLine, ...] = Field(
@@ -94,16 +108,23 @@ class ErpInvoice(EventPayload):
         return lines
 
 
+PaymentReference = Annotated[str, Field(max_length=200), ONE_LINE]
+PaymentMethod = Annotated[str, Field(max_length=50), ONE_LINE]
+
+
 @event("erp.payment", producer="erp")
 class ErpPayment(EventPayload):
     """A payment received in the ERP's books (upsert by ``erp_id``)."""
 
-    erp_id: str = ErpId
-    debtor_erp_id: str = ErpId
-    amount: Money
-    received_on: date
-    reference: str | None = Field(default=None, max_length=200)
-    method: str | None = Field(default=None, max_length=50)
-    invoice_erp_ids: tuple[str, ...] = Field(
-        default=(), description="invoices the payer named; else oldest due first"
+    erp_id: ErpId
+    debtor_erp_id: ErpId
+    amount: NonNegativeMoney
+    received_on: BusinessDate
+    reference: PaymentReference | None = None
+    method: PaymentMethod | None = None
+    invoice_erp_ids: tuple[ErpId, ...] = Field(
+        default=(),
+        max_length=MAX_NAMED_INVOICES,
+        description=f"invoices the payer named (at most {MAX_NAMED_INVOICES}); "
+        "else oldest due first",
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
-from debtflow_shared.catalog.common import EntityId
-from debtflow_shared.catalog.money import Money
+from debtflow_shared.catalog.common import ONE_LINE, BusinessDate, EntityId, Reason
+from debtflow_shared.catalog.money import PositiveMoney
 from debtflow_shared.catalog.registry import EventPayload, event
 
 
@@ -18,40 +18,45 @@ class RequestedCharge(StrEnum):
     COMPENSATION = "compensation"
 
 
+RequestId = Annotated[str, Field(min_length=1, max_length=100), ONE_LINE]
+
+
 @event("charge.requested", producer="escalation-svc")
 class ChargeRequested(EventPayload):
     """Apply a late fee, interest to date, or fixed compensation to an invoice, once."""
 
-    request_id: str = Field(min_length=1, max_length=100, description="idempotency: once each")
+    request_id: RequestId = Field(description="idempotency: once each")
     invoice_id: EntityId
     kind: RequestedCharge
-    as_of: date = Field(description="interest runs to this day inclusive")
+    as_of: BusinessDate = Field(description="interest runs to this day inclusive")
 
 
 @event("credit_hold.requested", producer="escalation-svc")
 class CreditHoldRequested(EventPayload):
     """Put the debtor on credit hold."""
 
-    request_id: str = Field(min_length=1, max_length=100)
+    request_id: RequestId
     debtor_id: EntityId
-    reason: str
+    reason: Reason
 
 
 @event("credit_release.requested", producer="escalation-svc")
 class CreditReleaseRequested(EventPayload):
     """Take the debtor off a requested credit hold."""
 
-    request_id: str = Field(min_length=1, max_length=100)
+    request_id: RequestId
     debtor_id: EntityId
-    reason: str
+    reason: Reason
 
 
 @event("dispute.requested", producer="escalation-svc")
 class DisputeRequested(EventPayload):
     """A collector recorded a dispute the debtor raised."""
 
-    request_id: str = Field(min_length=1, max_length=100)
+    request_id: RequestId
     invoice_id: EntityId
-    reason: str = Field(min_length=1, max_length=1000)
-    disputed_amount: Money | None = Field(default=None, description="default: the open balance")
-    raised_by: str = Field(min_length=1, max_length=200)
+    reason: Reason
+    disputed_amount: PositiveMoney | None = Field(
+        default=None, description="default: the open balance"
+    )
+    raised_by: Annotated[str, Field(min_length=1, max_length=200), ONE_LINE]

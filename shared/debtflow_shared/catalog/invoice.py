@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from debtflow_shared.catalog.common import EntityId, Version
+from debtflow_shared.catalog.common import ONE_LINE, EntityId, Name, Version
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.catalog.registry import EventPayload, event
 
@@ -235,23 +236,29 @@ class DebtorCreditReleased(EventPayload):
     request_id: str | None = None
 
 
+MAX_ADDRESS_LINES = 6
+MAX_BANK_ACCOUNTS = 10
+
+
 class PostalAddress(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    lines: tuple[str, ...] = Field(min_length=1)
-    postcode: str | None = None
-    city: str | None = None
+    lines: tuple[Annotated[str, Field(min_length=1, max_length=200), ONE_LINE], ...] = Field(
+        min_length=1, max_length=MAX_ADDRESS_LINES
+    )
+    postcode: Annotated[str, Field(min_length=1, max_length=20), ONE_LINE] | None = None
+    city: Annotated[str, Field(min_length=1, max_length=100), ONE_LINE] | None = None
     country: str = Field(pattern=r"^[A-Z]{2}$")
 
 
 class BankAccount(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    account_name: str
-    iban: str | None = None
-    bic: str | None = None
-    sort_code: str | None = None
-    account_number: str | None = None
+    account_name: Name
+    iban: Annotated[str, Field(min_length=1, max_length=34), ONE_LINE] | None = None
+    bic: Annotated[str, Field(min_length=1, max_length=11), ONE_LINE] | None = None
+    sort_code: Annotated[str, Field(min_length=1, max_length=20), ONE_LINE] | None = None
+    account_number: Annotated[str, Field(min_length=1, max_length=34), ONE_LINE] | None = None
 
 
 @event("creditor.profile_updated", producer="invoice-svc")
@@ -261,7 +268,7 @@ class CreditorProfileUpdated(EventPayload):
     legal_name: str
     address: PostalAddress
     registration_numbers: dict[str, str] = Field(default_factory=dict)
-    bank_accounts: tuple[BankAccount, ...] = ()
+    bank_accounts: tuple[BankAccount, ...] = Field(default=(), max_length=MAX_BANK_ACCOUNTS)
     pay_link: str | None = None
     dispute_email: str | None = None
     dispute_phone: str | None = None

@@ -1,12 +1,17 @@
-"""Money on the wire: integer minor units plus an ISO 4217 currency. Never floats."""
+"""Money on the wire: integer minor units plus an ISO 4217 currency. Never floats.
+
+Money that comes *in* (REST bodies, ``erp.*`` topics, credit policies) is bounded by
+:data:`MAX_AMOUNT_MINOR`; money going out (balances, totals, events reporting state) is not,
+since it is computed from bounded input.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from babel.numbers import get_currency_precision, list_currencies
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 # Currencies withdrawn long ago that CLDR still lists; nobody invoices in them today.
 _RETIRED = frozenset(
@@ -92,7 +97,15 @@ def _known_currency(code: str) -> str:
 
 CurrencyCode = Annotated[
     str,
-    Field(min_length=3, max_length=3, pattern=r"^[A-Z]{3}$", examples=["EUR", "GBP"]),
+    Field(
+        min_length=3,
+        max_length=3,
+        pattern=r"^[A-Z]{3}$",
+        examples=["EUR", "GBP"],
+        description="a current ISO 4217 currency (not XXX, XTS, metals or units of account)",
+        # Listed, so a client (or a fuzzer) reading the schema knows which codes are accepted.
+        json_schema_extra={"enum": sorted(iso_currencies())},
+    ),
     AfterValidator(_known_currency),
 ]
 
@@ -106,4 +119,46 @@ class Money(BaseModel):
     currency: CurrencyCode
 
 
-NonNegativeMinor = Annotated[StrictInt, Field(ge=0)]
+MAX_AMOUNT_MINOR = 10**15
+"""The largest amount (in minor units) any one money field accepts: 10^15, ten trillion
+pounds or euros, a quadrillion yen. Sums are stored in 64-bit integers (at most 2^63 - 1,
+about 9.2 x 10^18), so a debtor's balance still fits with over 9,000 invoices at the maximum,
+and an amount is far from any overflow wherever it is added, charged or multiplied by a rate."""
+
+_AMOUNT_HELP = f"in minor units, at most {MAX_AMOUNT_MINOR:,} in magnitude"
+
+AmountMinor = Annotated[
+    StrictInt,
+    Field(
+        ge=-MAX_AMOUNT_MINOR, le=MAX_AMOUNT_MINOR, description=f"{_AMOUNT_HELP}; may be negative"
+    ),
+]
+NonNegativeMinor = Annotated[
+    StrictInt, Field(ge=0, le=MAX_AMOUNT_MINOR, description=f"{_AMOUNT_HELP}; zero or more")
+]
+PositiveMinor = Annotated[
+    StrictInt, Field(gt=0, le=MAX_AMOUNT_MINOR, description=f"{_AMOUNT_HELP}; more than zero")
+]
+
+
+class _BoundedMoney(Money):
+    @model_validator(mode="before")
+    @classmethod
+    def _checked_again(cls, value: Any) -> Any:
+        # Code may hand in plain Money (``CreditPolicy(credit_limit=Money(...))``): check it.
+        if isinstance(value, Money) and not isinstance(value, cls):
+            return {"amount_minor": value.amount_minor, "currency": value.currency}
+        return value
+
+
+class PositiveMoney(_BoundedMoney):
+    """Money that must be more than zero and at most :data:`MAX_AMOUNT_MINOR` (invoices,
+    payments, credit notes, disputed amounts)."""
+
+    amount_minor: PositiveMinor = Field(examples=[125000])
+
+
+class NonNegativeMoney(_BoundedMoney):
+    """Money from zero to :data:`MAX_AMOUNT_MINOR` (credit limits, fee caps)."""
+
+    amount_minor: NonNegativeMinor = Field(examples=[5000000])

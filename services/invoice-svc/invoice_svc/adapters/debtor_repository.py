@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
@@ -21,6 +22,10 @@ _contacts = TypeAdapter(tuple[Contact, ...])
 
 class StaleDebtor(Exception):
     """Someone else changed the debtor since it was loaded."""
+
+
+class ErpIdTaken(Exception):
+    """Another debtor of the tenant has the ERP id a change gives this one."""
 
 
 class DebtorRepository:
@@ -104,11 +109,16 @@ class DebtorRepository:
 
     async def save(self, debtor: Debtor) -> None:
         """Write a changed debtor; optimistic: fails if the stored version moved meanwhile."""
-        result = await self._session.execute(
-            update(debtors)
-            .where(debtors.c.id == debtor.id, debtors.c.version == debtor.version - 1)
-            .values(version=debtor.version, **_profile_columns(debtor))
-        )
+        try:
+            result = await self._session.execute(
+                update(debtors)
+                .where(debtors.c.id == debtor.id, debtors.c.version == debtor.version - 1)
+                .values(version=debtor.version, **_profile_columns(debtor))
+            )
+        except IntegrityError as error:
+            # The one unique key a profile change can break is (tenant, erp_id): another
+            # debtor took the ERP id after this change was checked. The transaction is lost.
+            raise ErpIdTaken(debtor.profile.erp_id) from error
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleDebtor(debtor.id)
 

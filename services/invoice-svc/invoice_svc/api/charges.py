@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from debtflow_shared.auth import Principal
+from debtflow_shared.catalog.common import BusinessDate
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.security import require
 from invoice_svc.api.charge_schemas import ChargeList, ChargeOut, InterestQuoteOut
@@ -31,7 +31,9 @@ async def interest_quote(
     invoice_id: str,
     principal: Reader,
     uow: UnitOfWorkDep,
-    as_of: Annotated[date, Query(description="interest runs to this day inclusive")],
+    as_of: Annotated[
+        BusinessDate, Query(description="interest runs to this day inclusive (YYYY-MM-DD)")
+    ],
 ) -> InterestQuoteOut:
     quote = await quote_charges(uow, principal.tenant_id, invoice_id, as_of)
     return InterestQuoteOut.of(quote)

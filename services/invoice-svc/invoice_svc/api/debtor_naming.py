@@ -6,25 +6,24 @@ row. Exactly one of the two; a body with both or neither is refused naming the f
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from debtflow_shared.catalog.common import ONE_LINE, ErpId
+
+DebtflowId = Annotated[str, Field(min_length=1, max_length=36), ONE_LINE]
+"""An id debtflow gave (a debtor's, an invoice's): a UUID, so at most 36 characters."""
+
 
 class NamesDebtor(BaseModel):
-    debtor_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=36,
-        description="the debtor, by debtflow's id (or give `debtor_erp_id`)",
+    debtor_id: DebtflowId | None = Field(
+        default=None, description="the debtor, by debtflow's id (or give `debtor_erp_id`)"
     )
-    debtor_erp_id: str | None = Field(
+    debtor_erp_id: ErpId | None = Field(
         default=None,
-        min_length=1,
-        max_length=100,
         description="the debtor, by the ERP's id (its `erp_id`), instead of `debtor_id`",
-        examples=["CUST-1001"],
     )
 
     @model_validator(mode="after")

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from debtflow_shared.catalog.common import CountryCode, LanguageTag, TimeZoneName
-from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
+from debtflow_shared.catalog.common import CountryCode, ErpId, LanguageTag, Name, TimeZoneName
+from debtflow_shared.catalog.debtor import Channel, Contacts, CreditPolicy, Tags
 from debtflow_shared.catalog.money import CurrencyCode
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 
@@ -36,15 +36,15 @@ class DebtorIn(BaseModel):
         },
     )
 
-    erp_id: str | None = Field(default=None, min_length=1, max_length=100)
-    name: str = Field(min_length=1, max_length=300)
+    erp_id: ErpId | None = None
+    name: Name
     country: CountryCode
     currency: CurrencyCode
     language: LanguageTag = "en"
     time_zone: TimeZoneName = "UTC"
-    contacts: tuple[Contact, ...] = ()
+    contacts: Contacts = ()
     preferred_channel: Channel | None = None
-    tags: tuple[str, ...] = ()
+    tags: Tags = ()
     credit_policy: CreditPolicy = CreditPolicy()
 
     def to_profile(self) -> DebtorProfile:

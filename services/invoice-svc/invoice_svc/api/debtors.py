@@ -11,9 +11,10 @@ from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
 from invoice_svc.api.debtor_schemas import DebtorIn, DebtorOut, DebtorPage
+from invoice_svc.api.ledger_problems import LedgerRoute
 from invoice_svc.service_layer import debtors as use_cases
 
-router = APIRouter(prefix="/debtors", tags=["debtors"])
+router = APIRouter(prefix="/debtors", tags=["debtors"], route_class=LedgerRoute)
 
 Reader = Annotated[Principal, Depends(require("debtors:read"))]
 Writer = Annotated[Principal, Depends(require("debtors:write"))]
@@ -53,7 +54,10 @@ async def read_debtor(debtor_id: str, principal: Reader, uow: Uow) -> DebtorOut:
 @router.put(
     "/{debtor_id}",
     summary="Replace a debtor's profile",
-    responses={404: {"description": "no such debtor for your tenant"}},
+    responses={
+        404: {"description": "no such debtor for your tenant"},
+        409: {"description": "the `erp_id` belongs to another debtor of your tenant"},
+    },
 )
 async def replace_debtor(debtor_id: str, body: DebtorIn, principal: Writer, uow: Uow) -> DebtorOut:
     debtor = await use_cases.update_debtor(uow, principal.tenant_id, debtor_id, body.to_profile())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from debtflow_shared.catalog.common import ONE_LINE, SEVERAL_LINES, Reason
 from debtflow_shared.catalog.invoice import DisputeOutcome
-from debtflow_shared.catalog.money import Money
-from invoice_svc.api.invoice_schemas import PositiveMoney
+from debtflow_shared.catalog.money import Money, PositiveMoney
 from invoice_svc.domain.invoice import Dispute
 from invoice_svc.service_layer.disputes import OpenDispute
 
@@ -27,9 +28,9 @@ class DisputeIn(BaseModel):
         },
     )
 
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Reason
     disputed_amount: PositiveMoney | None = Field(default=None, description="default: open balance")
-    raised_by: str = Field(min_length=1, max_length=200)
+    raised_by: Annotated[str, Field(min_length=1, max_length=200), ONE_LINE]
 
     def to_command(self, invoice_id: str) -> OpenDispute:
         amount = self.disputed_amount
@@ -51,7 +52,7 @@ class ResolutionIn(BaseModel):
     outcome: DisputeOutcome = Field(
         description="upheld: credit the disputed amount; rejected: back into collection"
     )
-    note: str | None = Field(default=None, max_length=1000)
+    note: Annotated[str, Field(max_length=1000), SEVERAL_LINES] | None = None
 
 
 class DisputeOut(BaseModel):

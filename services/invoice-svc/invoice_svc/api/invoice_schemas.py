@@ -8,19 +8,19 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
-from debtflow_shared.catalog.erp import MAX_INVOICE_LINES, LineQuantity, check_lines_add_up
+from debtflow_shared.catalog.common import BusinessDate, DocumentNumber, ErpId, Reason
+from debtflow_shared.catalog.erp import (
+    MAX_INVOICE_LINES,
+    LineDescription,
+    LineQuantity,
+    check_lines_add_up,
+)
 from debtflow_shared.catalog.invoice import InvoiceStatus
-from debtflow_shared.catalog.money import Money
+from debtflow_shared.catalog.money import AmountMinor, Money, PositiveMoney
 from debtflow_shared.http.problems import Unprocessable, field_error
 from invoice_svc.api.debtor_naming import NamesDebtor
 from invoice_svc.domain.invoice import Invoice, InvoiceLine
 from invoice_svc.service_layer.invoices import IssueInvoice
-
-
-class PositiveMoney(Money):
-    """Money that must be more than zero (invoices, payments, credit notes)."""
-
-    amount_minor: StrictInt = Field(gt=0, examples=[125000])
 
 
 class InvoiceLineIn(BaseModel):
@@ -28,9 +28,17 @@ class InvoiceLineIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = Field(min_length=1, max_length=500)
-    amount_minor: StrictInt = Field(description="the line's total; negative for a discount")
+    description: LineDescription
+    amount_minor: AmountMinor = Field(description="the line's total; negative for a discount")
     quantity: LineQuantity | None = None
+
+
+class InvoiceLineOut(BaseModel):
+    """A line as stored (responses are not held to the input bounds)."""
+
+    description: str
+    amount_minor: StrictInt
+    quantity: str | None = None
 
 
 class InvoiceIn(NamesDebtor):
@@ -58,10 +66,12 @@ class InvoiceIn(NamesDebtor):
         },
     )
 
-    erp_id: str | None = Field(default=None, min_length=1, max_length=100)
-    number: str = Field(min_length=1, max_length=100)
-    issue_date: date
-    due_date: date | None = Field(default=None, description="from the debtor's terms if absent")
+    erp_id: ErpId | None = None
+    number: DocumentNumber
+    issue_date: BusinessDate
+    due_date: BusinessDate | None = Field(
+        default=None, description="from the debtor's terms if absent"
+    )
     amount: PositiveMoney
     lines: tuple[InvoiceLineIn, ...] = Field(
         default=(),
@@ -113,7 +123,7 @@ class CreditNoteIn(BaseModel):
     )
 
     amount: PositiveMoney
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 class ReasonIn(BaseModel):
@@ -121,7 +131,7 @@ class ReasonIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "customer insolvent"}]}
     )
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 class InvoiceOut(BaseModel):
@@ -138,7 +148,7 @@ class InvoiceOut(BaseModel):
     status: InvoiceStatus
     overdue: bool = Field(description="the debtor's local date is after the due date, unpaid")
     overdue_at: datetime = Field(description="when it becomes (became) overdue, UTC")
-    lines: list[InvoiceLineIn]
+    lines: list[InvoiceLineOut]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -161,7 +171,7 @@ class InvoiceOut(BaseModel):
             overdue=invoice.is_overdue(now),
             overdue_at=invoice.overdue_at,
             lines=[
-                InvoiceLineIn(
+                InvoiceLineOut(
                     description=x.description, amount_minor=x.amount_minor, quantity=x.quantity
                 )
                 for x in invoice.terms.lines

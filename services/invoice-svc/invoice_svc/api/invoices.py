@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from debtflow_shared.auth import Principal
+from debtflow_shared.catalog.common import IsoDate
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
@@ -70,8 +70,8 @@ async def list_invoices(
     overdue: Annotated[
         bool | None, Query(description="past due in the debtor's time zone and still chased")
     ] = None,
-    due_from: date | None = None,
-    due_to: date | None = None,
+    due_from: Annotated[IsoDate | None, Query(description="YYYY-MM-DD")] = None,
+    due_to: Annotated[IsoDate | None, Query(description="YYYY-MM-DD")] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> InvoicePage:

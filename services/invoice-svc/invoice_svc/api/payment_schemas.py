@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from debtflow_shared.catalog.money import Money
-from invoice_svc.api.debtor_naming import NamesDebtor
-from invoice_svc.api.invoice_schemas import PositiveMoney
+from debtflow_shared.catalog.common import MAX_NAMED_INVOICES, BusinessDate, ErpId, Reason
+from debtflow_shared.catalog.erp import PaymentMethod, PaymentReference
+from debtflow_shared.catalog.money import Money, PositiveMoney
+from invoice_svc.api.debtor_naming import DebtflowId, NamesDebtor
 from invoice_svc.domain.payment import Payment, PaymentDetails, PaymentStatus
 from invoice_svc.service_layer.payments import RecordPayment
 
@@ -42,15 +43,17 @@ class PaymentIn(NamesDebtor):
         },
     )
 
-    erp_id: str | None = Field(default=None, min_length=1, max_length=100)
+    erp_id: ErpId | None = None
     amount: PositiveMoney
-    received_on: date
-    reference: str | None = Field(default=None, max_length=200)
-    method: str | None = Field(default=None, max_length=50)
-    invoice_ids: tuple[str, ...] | None = Field(
+    received_on: BusinessDate
+    reference: PaymentReference | None = None
+    method: PaymentMethod | None = None
+    invoice_ids: tuple[DebtflowId, ...] | None = Field(
         default=None,
         min_length=1,
-        description="pay these invoices, in this order; without it, oldest due first",
+        max_length=MAX_NAMED_INVOICES,
+        description=f"pay these invoices, in this order (at most {MAX_NAMED_INVOICES}); "
+        "without it, oldest due first",
     )
 
     def to_command(self) -> RecordPayment:
@@ -74,7 +77,7 @@ class ReverseIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "bounced: insufficient funds"}]}
     )
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 class AllocationOut(BaseModel):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from debtflow_shared.auth import Principal
+from debtflow_shared.catalog.common import BusinessDate
 from debtflow_shared.catalog.invoice import BankAccount, ChargeKind, InvoiceStatus, PostalAddress
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.documents.locale_format import address_lines
@@ -34,8 +35,11 @@ router = APIRouter(prefix="/debtors", tags=["statements"])
 
 Reader = Annotated[Principal, Depends(require("invoices:read"))]
 AsOf = Annotated[
-    date | None,
-    Query(description="age the open items at this date (default: today in the debtor's zone)"),
+    BusinessDate | None,
+    Query(
+        description="age the open items at this date, YYYY-MM-DD (default: today in the "
+        "debtor's zone)"
+    ),
 ]
 PDF = "application/pdf"
 NO_CREDITOR = "no creditor profile is set: the statement cannot say who is owed or how to pay"

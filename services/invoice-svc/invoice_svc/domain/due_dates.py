@@ -3,6 +3,11 @@
 An invoice is overdue when the debtor's local date is after its due date: from local
 midnight at the start of the day after the due date. Storing that instant in UTC lets the
 sweeper compare it with the clock in SQL, without loading invoices one by one.
+
+The dates given here are bounded where they come in (the catalog's ``BusinessDate``,
+1900-01-01..2199-12-31, and payment terms of at most 365 days), so a due date lies within
+1900-01-01..2200-12-31 and every instant below, a day either side in any time zone, is far
+inside what ``datetime`` represents (years 1..9999): nothing here can overflow.
 """
 
 from __future__ import annotations

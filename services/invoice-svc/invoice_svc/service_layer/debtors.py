@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from debtflow_shared.envelope import new_event_id
 from debtflow_shared.unit_of_work import UnitOfWork
-from invoice_svc.adapters.debtor_repository import DebtorRepository
+from invoice_svc.adapters.debtor_repository import DebtorRepository, ErpIdTaken
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
+from invoice_svc.service_layer.invoices import ErpIdConflict
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,33 @@ async def _store_change(
 async def update_debtor(
     uow: UnitOfWork, tenant_id: str, debtor_id: str, profile: DebtorProfile
 ) -> Debtor | None:
-    """Replace a debtor's profile; None when the tenant has no such debtor."""
+    """Replace a debtor's profile; None when the tenant has no such debtor.
+
+    An ERP id names one debtor of a tenant: giving this one another debtor's is refused
+    (:class:`ErpIdConflict` naming ``erp_id``), also when a concurrent request takes it first.
+    """
     async with uow:
         repository = DebtorRepository(uow.session)
         debtor = await repository.get(tenant_id, debtor_id)
         if debtor is None:
             return None
-        await _store_change(uow, repository, register_or_change(uow, tenant_id, debtor, profile))
+        erp_id = profile.erp_id
+        if erp_id is not None and erp_id != debtor.profile.erp_id:
+            holder = await repository.get_by_erp_id(tenant_id, erp_id)
+            if holder is not None and holder.id != debtor.id:
+                raise _erp_id_of_another_debtor(erp_id)
+        try:
+            change = register_or_change(uow, tenant_id, debtor, profile)
+            await _store_change(uow, repository, change)
+        except ErpIdTaken:
+            raise _erp_id_of_another_debtor(erp_id or "") from None
         uow.track(debtor)
         await uow.commit()
     return debtor
+
+
+def _erp_id_of_another_debtor(erp_id: str) -> ErpIdConflict:
+    return ErpIdConflict(f"ERP id {erp_id!r} belongs to another debtor", field="erp_id")
 
 
 async def get_debtor(uow: UnitOfWork, tenant_id: str, debtor_id: str) -> Debtor | None:
