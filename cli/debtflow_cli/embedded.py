@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import structlog
 import uvicorn
 
 from debtflow_cli.demo import DEMO_TENANT, seed_demo
@@ -56,6 +57,12 @@ class _Server(uvicorn.Server):
         yield
 
 
+async def serve_as(server: uvicorn.Server, service: str) -> None:
+    """Serve, naming the service on each line uvicorn logs (four servers share one process)."""
+    with structlog.contextvars.bound_contextvars(service=service):
+        await server.serve()
+
+
 @dataclass(frozen=True)
 class Banner:
     urls: dict[str, str]
@@ -79,7 +86,9 @@ async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None
         await runtime.migrate()
     await bus.start()
     for runtime in runtimes:
-        await runtime.start()
+        # The relay and background tasks inherit the name, so their lines say whose they are.
+        with structlog.contextvars.bound_contextvars(service=runtime.definition.name):
+            await runtime.start()
     servers = [
         _Server(
             uvicorn.Config(
@@ -98,7 +107,7 @@ async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     serving = [
-        asyncio.create_task(s.serve(), name=f"http-{r.definition.name}")
+        asyncio.create_task(serve_as(s, r.definition.name), name=f"http-{r.definition.name}")
         for s, r in zip(servers, runtimes, strict=True)
     ]
     try:

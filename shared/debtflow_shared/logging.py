@@ -40,6 +40,11 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # One handler for every line: a server that installed its own (uvicorn's default
+    # config) would print each line twice, or hide it from the JSON stream.
+    for server in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(server).handlers.clear()
+        logging.getLogger(server).propagate = True
     for noisy in ("aiokafka", "kafka", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
