@@ -65,6 +65,11 @@ class KafkaBus:
     def physical(self, topic: str) -> str:
         return f"{self._options.topic_prefix}{topic}"
 
+    def group_id(self, group: str) -> str:
+        """The consumer group on the broker: prefixed too, so deployments sharing a cluster
+        never share (and split the partitions of) a group."""
+        return f"{self._options.topic_prefix}{group}"
+
     def logical(self, topic: str) -> str:
         prefix = self._options.topic_prefix
         return topic[len(prefix) :] if prefix and topic.startswith(prefix) else topic
@@ -180,7 +185,7 @@ class KafkaBus:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._options.bootstrap_servers,
             client_id=f"{self._options.client_id}-{subscription.group}",
-            group_id=subscription.group,
+            group_id=self.group_id(subscription.group),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             session_timeout_ms=self._options.session_timeout_ms,
