@@ -8,6 +8,10 @@ Invoice lines are what the invoice shows, and they must account for it: each lin
 never multiplied), and when lines are given they add up to the invoice amount exactly. Tax,
 shipping and discounts (negative amounts) are therefore lines of their own. At most
 :data:`MAX_INVOICE_LINES` lines; an invoice may also have none.
+
+Rows are held to the same input bounds as invoice-svc's REST bodies (amounts up to
+:data:`~debtflow_shared.catalog.money.MAX_AMOUNT_MINOR`, business dates, text without control
+characters): a row beyond them goes to the DLQ as invalid, naming the field.
 """
 
 from __future__ import annotations
