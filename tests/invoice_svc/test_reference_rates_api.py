@@ -61,6 +61,26 @@ async def test_adding_rates_needs_the_admin_scope(
     ).status_code == 403
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+async def test_a_rate_or_confirmation_outside_the_business_dates_is_a_422_and_reads_still_work(
+    backend: Backend, client: httpx.AsyncClient, day: str
+) -> None:
+    admin = bearer(backend.token("tenant-a", "admin"))
+    added = await client.post(
+        "/v1/reference-rates", json=NEW_RATE | {"effective_from": day}, headers=admin
+    )
+    confirmed = await client.put(
+        "/v1/reference-rates/GB/checked-through",
+        json={"checked_through": day, "source": "test"},
+        headers=admin,
+    )
+    assert [e["field"] for e in added.json()["errors"]] == ["effective_from"]
+    assert [e["field"] for e in confirmed.json()["errors"]] == ["checked_through"]
+    assert (await client.get("/v1/reference-rates/GB", headers=admin)).status_code == 200
+    checked = await client.get("/v1/reference-rates/GB/checked-through", headers=admin)
+    assert checked.status_code == 200
+
+
 async def test_a_rate_given_as_a_float_string_is_kept_exact(
     backend: Backend, client: httpx.AsyncClient
 ) -> None:

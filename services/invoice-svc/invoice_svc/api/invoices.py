@@ -32,6 +32,12 @@ Writer = Annotated[Principal, Depends(require("invoices:write"))]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such invoice for your tenant"}
 }
+NOT_OPEN: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "the invoice is not open to this: paid, cancelled or written off "
+        "(cancel: or partly paid)"
+    }
+}
 
 
 @router.post(
@@ -40,6 +46,10 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     summary="Issue an invoice (upsert by ERP id)",
     responses={
         200: {"description": "the invoice with that ERP id was amended (or already so)"},
+        409: {
+            "description": "the ERP id is another debtor's invoice, or an amendment changes "
+            "the currency (`currency-fixed`)"
+        },
         422: {"description": "invalid field, unknown debtor, or amount below what was paid"},
     },
 )
@@ -88,7 +98,11 @@ async def list_invoices(
     )
 
 
-@router.post("/{invoice_id}/credit-notes", summary="Credit part of an invoice", responses=NOT_FOUND)
+@router.post(
+    "/{invoice_id}/credit-notes",
+    summary="Credit part of an invoice",
+    responses=NOT_FOUND | NOT_OPEN,
+)
 async def credit_invoice(
     invoice_id: str, body: CreditNoteIn, principal: Writer, uow: UnitOfWorkDep
 ) -> InvoiceOut:
@@ -103,7 +117,7 @@ async def credit_invoice(
     return InvoiceOut.of(invoice, uow.clock.now())
 
 
-@router.post("/{invoice_id}/cancel", summary="Cancel an invoice", responses=NOT_FOUND)
+@router.post("/{invoice_id}/cancel", summary="Cancel an invoice", responses=NOT_FOUND | NOT_OPEN)
 async def cancel_invoice(
     invoice_id: str, body: ReasonIn, principal: Writer, uow: UnitOfWorkDep
 ) -> InvoiceOut:
@@ -111,7 +125,9 @@ async def cancel_invoice(
     return InvoiceOut.of(invoice, uow.clock.now())
 
 
-@router.post("/{invoice_id}/write-off", summary="Write off what is open", responses=NOT_FOUND)
+@router.post(
+    "/{invoice_id}/write-off", summary="Write off what is open", responses=NOT_FOUND | NOT_OPEN
+)
 async def write_off_invoice(
     invoice_id: str, body: ReasonIn, principal: Writer, uow: UnitOfWorkDep
 ) -> InvoiceOut:

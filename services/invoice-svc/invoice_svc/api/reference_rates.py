@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from debtflow_shared.auth import Principal
+from debtflow_shared.catalog.common import BusinessDate
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import Unprocessable, field_error
 from debtflow_shared.http.security import require
@@ -37,7 +38,8 @@ class ReferenceRateIn(BaseModel):
     )
 
     series: Series = Field(description="GB: Bank of England; EA: ECB MRO; DE: Bundesbank")
-    effective_from: date
+    # Bounded like every business date: a rate from year 1 made each later read a 500.
+    effective_from: BusinessDate
     rate_percent: Decimal = Field(ge=-10, le=100, max_digits=9, decimal_places=4)
     source: str = Field(min_length=3, max_length=500)
 
@@ -107,7 +109,9 @@ class CheckedThroughIn(BaseModel):
         },
     )
 
-    checked_through: date = Field(description="the last day the series' latest rate is known")
+    checked_through: BusinessDate = Field(
+        description="the last day the series' latest rate is known"
+    )
     source: str = Field(min_length=3, max_length=500, description="who or what confirmed it")
 
 
