@@ -39,6 +39,7 @@ from debtflow_shared.http.problems import (
     problem_response,
 )
 from debtflow_shared.http.request_limits import RequestBodyLimit
+from debtflow_shared.http.request_text import RequestTextGuard
 from debtflow_shared.http.security import AdminSubject, require
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         max_body_bytes=platform.http_max_body_bytes,
         max_batch_body_bytes=platform.http_max_batch_body_bytes,
     )
+    app.add_middleware(RequestTextGuard)
     _install_request_context(app, runtime)  # outermost: ids and metrics cover everything
     app.include_router(_operations_router())
     app.include_router(_admin_router(), prefix="/v1")
