@@ -83,3 +83,25 @@ async def test_profile_without_an_address_is_rejected_naming_the_field(
     response = await client.put("/v1/creditor-profile", json=body, headers=admin)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["address"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"legal_name": "Widget\u0000Ltd"}, "legal_name"),
+        ({"legal_name": "   "}, "legal_name"),
+        ({"registration_numbers": {"vat": "GB1\u00002"}}, "registration_numbers.vat"),
+        ({"registration_numbers": {f"k{n}": "1" for n in range(11)}}, "registration_numbers"),
+        ({"dispute_email": "a\u0000b@widget.example"}, "dispute_email"),
+        ({"dispute_phone": "+44\u0000"}, "dispute_phone"),
+    ],
+    ids=["nul-name", "blank-name", "nul-number", "eleven-numbers", "nul-email", "nul-phone"],
+)
+async def test_profile_text_with_control_characters_or_no_bound_is_refused_naming_it(
+    backend: Backend, client: httpx.AsyncClient, change: dict[str, Any], field: str
+) -> None:
+    admin = bearer(backend.token("tenant-a", "admin"))
+    response = await client.put("/v1/creditor-profile", json=PROFILE | change, headers=admin)
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert (await client.get("/v1/creditor-profile", headers=admin)).status_code == 404

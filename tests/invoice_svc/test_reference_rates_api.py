@@ -115,3 +115,13 @@ async def test_a_rate_posted_for_a_past_day_checks_the_series_through_that_day(
     assert (await client.post("/v1/reference-rates", json=late, headers=admin)).status_code == 201
     checked = await client.get("/v1/reference-rates/GB/checked-through", headers=admin)
     assert checked.json()["checked_through"] == "2026-03-01"
+
+
+async def test_a_rate_whose_source_holds_a_nul_is_refused_naming_the_source(
+    backend: Backend, client: httpx.AsyncClient
+) -> None:
+    admin = bearer(backend.token("tenant-a", "admin"))
+    bad = NEW_RATE | {"source": "Bank of England\u0000"}
+    response = await client.post("/v1/reference-rates", json=bad, headers=admin)
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["source"]

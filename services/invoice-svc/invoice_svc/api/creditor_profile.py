@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from debtflow_shared.auth import Principal
+from debtflow_shared.catalog.common import ONE_LINE, Name
 from debtflow_shared.catalog.invoice import BankAccount, PostalAddress
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
@@ -26,6 +27,12 @@ from invoice_svc.domain.creditor_profile import (
 from invoice_svc.service_layer.creditor_profile import get_creditor_profile, set_creditor_profile
 
 router = APIRouter(prefix="/creditor-profile", tags=["creditor profile"])
+
+# "companies_house": "01234567", "vat": "GB123456789": short, one line each.
+RegistrationKind = Annotated[str, Field(min_length=1, max_length=50), ONE_LINE]
+RegistrationNumber = Annotated[str, Field(min_length=1, max_length=100), ONE_LINE]
+# Something@something, neither part holding white space or a control character.
+_EMAIL = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+$"
 
 
 class LogoIn(BaseModel):
@@ -89,13 +96,15 @@ class CreditorProfileIn(BaseModel):
         },
     )
 
-    legal_name: str = Field(min_length=1, max_length=300)
+    legal_name: Name
     address: PostalAddress
-    registration_numbers: dict[str, str] = Field(default_factory=dict)
+    registration_numbers: dict[RegistrationKind, RegistrationNumber] = Field(
+        default_factory=dict, max_length=10
+    )
     bank_accounts: tuple[BankAccount, ...] = ()
     pay_link: HttpUrl | None = None
-    dispute_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
-    dispute_phone: str | None = Field(default=None, max_length=40)
+    dispute_email: str | None = Field(default=None, max_length=254, pattern=_EMAIL)
+    dispute_phone: Annotated[str, Field(min_length=1, max_length=40), ONE_LINE] | None = None
     logo: LogoIn | None = Field(
         default=None, description="optional; a PUT without it removes the logo"
     )

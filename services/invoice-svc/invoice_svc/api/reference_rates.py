@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from debtflow_shared.auth import Principal
-from debtflow_shared.catalog.common import BusinessDate
+from debtflow_shared.catalog.common import SEVERAL_LINES, BusinessDate
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import Unprocessable, field_error
 from debtflow_shared.http.security import require
@@ -41,7 +41,7 @@ class ReferenceRateIn(BaseModel):
     # Bounded like every business date: a rate from year 1 made each later read a 500.
     effective_from: BusinessDate
     rate_percent: Decimal = Field(ge=-10, le=100, max_digits=9, decimal_places=4)
-    source: str = Field(min_length=3, max_length=500)
+    source: Annotated[str, Field(min_length=3, max_length=500), SEVERAL_LINES]
 
 
 class ReferenceRateOut(ReferenceRateIn):
@@ -112,7 +112,11 @@ class CheckedThroughIn(BaseModel):
     checked_through: BusinessDate = Field(
         description="the last day the series' latest rate is known"
     )
-    source: str = Field(min_length=3, max_length=500, description="who or what confirmed it")
+    source: Annotated[
+        str,
+        Field(min_length=3, max_length=500, description="who or what confirmed it"),
+        SEVERAL_LINES,
+    ]
 
 
 class CheckedThroughOut(BaseModel):
