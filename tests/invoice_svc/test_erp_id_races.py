@@ -167,3 +167,29 @@ async def test_a_batch_invoice_erp_id_taken_meanwhile_by_another_debtor_fails_th
     assert fine["status"] == "created"
     mine = (await ledger.get("/v1/invoices", debtor_id=first)).json()["items"]
     assert [i["erp_id"] for i in mine] == ["INV-Y"]
+
+
+async def test_a_race_found_while_a_later_row_reads_its_erp_id_again_reads_the_chunk_again(
+    ledger: Ledger,
+) -> None:
+    first, other = await ledger.debtor("C-1"), await ledger.debtor("C-2")
+    issue = issuing_inv_x_for(ledger, other)
+
+    def row(amount_minor: int) -> dict[str, Any]:
+        return {
+            "debtor_id": first,
+            "erp_id": "INV-X",
+            "number": "X-1",
+            "issue_date": "2026-03-01",
+            "amount": money(amount_minor),
+        }
+
+    # The second row repeats the first's ERP id: the chunk inserts the first to read it back,
+    # and finds the id taken meanwhile (not a failure of that row: the chunk is read again).
+    batch = {"items": [row(5_000), row(6_000)]}
+    _, response = await while_uncommitted(ledger, issue, ledger.post("/v1/batches/invoices", batch))
+    assert response.status_code == 200, response.text
+    assert [(r["status"], r["errors"][0]["field"]) for r in response.json()["items"]] == [
+        ("error", "items[0].debtor_id"),
+        ("error", "items[1].debtor_id"),
+    ]

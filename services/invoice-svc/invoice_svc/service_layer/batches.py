@@ -121,6 +121,8 @@ async def _apply_one(chunk: Chunk[T], index: int, row: T) -> RowOutcome:
         return RowOutcome(index, "error", field=error.field, message=str(error))
     except (StaleInvoice, StalePayment) as error:
         return RowOutcome(index, "error", message=f"{error} was changed by another request; retry")
+    except ChunkRaced:
+        raise  # not this row's fault: the whole chunk is read again
     except Exception as error:  # whatever fails inside a row sinks that row alone
         log.exception("batch row %d could not be applied", index)
         return RowOutcome(index, "error", message=cannot_apply(error))
