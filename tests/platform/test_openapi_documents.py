@@ -77,6 +77,18 @@ def test_every_operation_with_a_body_documents_400_for_unparsable_json_and_413_f
 
 
 @pytest.mark.parametrize("member", SUITE, ids=lambda m: m.short_name)
+def test_every_operation_with_a_path_parameter_documents_404(
+    member: Member, embedded: Backend
+) -> None:
+    with_path = [
+        (name, operation)
+        for name, operation in _operations(_spec(member, embedded))
+        if any(p["in"] == "path" for p in operation.get("parameters", []))
+    ]
+    assert [n for n, o in with_path if "404" not in o["responses"]] == []
+
+
+@pytest.mark.parametrize("member", SUITE, ids=lambda m: m.short_name)
 def test_every_error_response_is_documented_as_a_problem_json_document(
     member: Member, embedded: Backend
 ) -> None:

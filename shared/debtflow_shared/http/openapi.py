@@ -2,10 +2,10 @@
 
 FastAPI documents what a route declares, plus a 422 in a schema we never send. Every
 service also answers 401 to a missing or bad token, 403 to a token without the scope,
-400 to a body that is not JSON and 413 to a body over the limit, all as
-``application/problem+json``, and a service that keeps ``Idempotency-Key`` answers takes
-that header on every write. This module adds those to each operation from what its route
-depends on, so a new route is documented without anyone remembering to.
+400 to a body that is not JSON, 413 to a body over the limit and 404 to a path naming
+nothing, all as ``application/problem+json``; and a service that keeps ``Idempotency-Key``
+answers takes that header on every write. This module adds those to each operation from
+what its route depends on, so a new route is documented without anyone remembering to.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 UNAUTHORIZED = "no bearer token, or one that is invalid, expired or signed by an unknown key"
 FORBIDDEN = "the token lacks the scope this call needs"
+# A path parameter the router cannot match (a control character, say) names no resource.
+NO_SUCH_PATH = "nothing at this path for your tenant"
 UNPARSABLE = "the body is not valid JSON"
 TOO_LARGE = "the body is larger than this endpoint accepts"
 WRITE_METHODS = frozenset({"post", "put", "patch"})
@@ -100,6 +102,8 @@ def _document_operation(
         responses.setdefault("401", {"description": UNAUTHORIZED})
     if any(_is_scope_check(call) for call in calls):
         responses.setdefault("403", {"description": FORBIDDEN})
+    if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
+        responses.setdefault("404", {"description": NO_SUCH_PATH})
     if "requestBody" in operation:
         responses.setdefault("400", {"description": UNPARSABLE})
         responses.setdefault("413", {"description": TOO_LARGE})
