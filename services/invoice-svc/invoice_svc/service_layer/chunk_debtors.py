@@ -47,13 +47,16 @@ class ChunkDebtors:
 
     def named(self, debtor_id: str | None, debtor_erp_id: str | None) -> Debtor:
         """The row's debtor; a refusal naming the row's field when the tenant has none."""
-        if debtor_id is not None:
-            found = self._by_id.get(debtor_id)
-        else:
-            found = self._by_erp_id.get(debtor_erp_id) if debtor_erp_id is not None else None
+        found = self.find(debtor_id, debtor_erp_id)
         if found is None:
             raise unknown_debtor(debtor_id, debtor_erp_id)
         return found
+
+    def find(self, debtor_id: str | None, debtor_erp_id: str | None) -> Debtor | None:
+        """The row's debtor, or None when the tenant has none."""
+        if debtor_id is not None:
+            return self._by_id.get(debtor_id)
+        return self._by_erp_id.get(debtor_erp_id) if debtor_erp_id is not None else None
 
     def touched(self, debtor: Debtor) -> None:
         """A row moved the debtor's open balance: reassess its credit limit at the end."""

@@ -79,8 +79,13 @@ class PaymentChunk:
         found = await PaymentRepository(uow.session).get_many_by_erp_id(tenant_id, erp_ids)
         known = {erp_id: found.get(erp_id) for erp_id in erp_ids}
         chunk = cls(uow, tenant_id, debtors, known, await ledger_rules(uow, tenant_id))
-        await chunk._read_open(debtors.ids)
-        await chunk._read_named(i for c in commands for i in c.invoice_ids or ())
+        # Only new payments allocate: a re-sent batch reads no invoice at all.
+        new = [c for c in commands if c.details.erp_id is None or not found.get(c.details.erp_id)]
+        allocating = (
+            debtors.find(c.debtor_id, c.debtor_erp_id) for c in new if c.invoice_ids is None
+        )
+        await chunk._read_open(sorted({d.id for d in allocating if d is not None}))
+        await chunk._read_named(i for c in new for i in c.invoice_ids or ())
         return chunk
 
     async def apply(self, row: RecordPayment) -> Applied:
@@ -175,9 +180,12 @@ class PaymentChunk:
         return self._known[erp_id]
 
     async def _read_open(self, debtor_ids: Sequence[str]) -> None:
+        if not debtor_ids:
+            return
         await self._write_kept()  # the database knows best once it holds the kept rows
         found = await self._invoices.collectible_for_debtors(self._tenant_id, debtor_ids)
-        for debtor_id, invoices in found.items():
+        for debtor_id in debtor_ids:
+            invoices = found.get(debtor_id, [])
             self._open[debtor_id] = [self._by_id.setdefault(i.id, i) for i in invoices]
 
     async def _read_named(self, invoice_ids: Iterable[str]) -> None:
