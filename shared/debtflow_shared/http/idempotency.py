@@ -232,9 +232,12 @@ class IdempotencyMiddleware:
         self.fault_injection = fault_injection
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the lifespan scope has no headers
+            await self.app(scope, receive, send)
+            return
         headers = Headers(scope=scope)
         key = headers.get(HEADER)
-        if scope["type"] != "http" or scope["method"] not in _WRITES or key is None:
+        if scope["method"] not in _WRITES or key is None:
             await self.app(scope, receive, send)
             return
         digest = hashlib.sha256(
