@@ -117,3 +117,36 @@ async def test_payments_of_one_debtor_in_a_batch_pay_its_invoices_oldest_first(
         "invoice.paid",
         "payment.received",
     ]
+
+
+async def test_a_chunks_payments_pay_every_invoice_they_cover_oldest_first_before_any_credit(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    issued = [
+        await ledger.invoice(debtor, 1_000, due=f"2026-03-{10 + n}", erp_id=f"I-{n}")
+        for n in range(5)
+    ]
+    rows = [payment_row(debtor, "P-1", 2_500), payment_row(debtor, "P-2", 2_000)]
+    body, _ = await batch(ledger, rows)
+    assert [r["status"] for r in body["items"]] == ["created", "created"]
+    open_after = [
+        (await ledger.read(f"/v1/invoices/{i['id']}"))["open_balance"]["amount_minor"]
+        for i in issued
+    ]
+    assert open_after == [0, 0, 0, 0, 500]
+    second = await ledger.read(f"/v1/payments/{body['items'][1]['id']}")
+    assert second["unapplied"] == money(0)
+
+
+async def test_a_batch_payment_in_a_currency_the_debtor_does_not_owe_names_what_it_owes(
+    ledger: Ledger,
+) -> None:
+    debtor = await ledger.debtor()
+    await ledger.invoice(debtor, 1_000, erp_id="I-GBP")
+    await ledger.invoice(debtor, 1_000, currency="EUR", erp_id="I-EUR")
+    row = payment_row(debtor, "P-1", 500) | {"amount": money(500, "USD")}
+    body, _ = await batch(ledger, [row])
+    [refused] = body["items"]
+    assert refused["status"] == "error"
+    assert "EUR, GBP" in refused["errors"][0]["message"]

@@ -7,7 +7,7 @@ checks) first lock the debtor's row, so two of them for one debtor run one after
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -94,6 +94,44 @@ class InvoiceRepository:
             invoices.c.status.in_([s.value for s in COLLECTIBLE]),
         )
         return await self._fetch(query.order_by(invoices.c.due_date, invoices.c.id), lock=True)
+
+    async def chased_covering(
+        self, tenant_id: str, needs: Mapping[tuple[str, str], int]
+    ) -> dict[str, list[Invoice]]:
+        """By debtor: the chased invoices that payments of ``needs[(debtor, currency)]`` in
+        all would pay, oldest due first as allocation takes them, plus the oldest one of
+        every other currency the debtor owes in (locked). A chunk of payments reads these,
+        not every open invoice of its debtors."""
+        debtor_ids = sorted({debtor_id for debtor_id, _ in needs})
+        if not debtor_ids:
+            return {}
+        open_minor = invoices.c.principal_open_minor + invoices.c.charges_open_minor
+        light = (
+            select(invoices.c.id, invoices.c.debtor_id, invoices.c.currency, open_minor)
+            .where(
+                invoices.c.tenant_id == tenant_id,
+                one_of(self._session, invoices.c.debtor_id, debtor_ids),
+                invoices.c.status.in_([s.value for s in CHASED]),
+            )
+            .order_by(
+                invoices.c.debtor_id,
+                invoices.c.currency,
+                invoices.c.due_date,
+                invoices.c.issue_date,
+                invoices.c.id,
+            )
+        )
+        wanted: list[str] = []
+        covered: dict[tuple[str, str], int] = {}
+        for invoice_id, debtor_id, currency, owed in await self._session.execute(light):
+            key = (debtor_id, currency)
+            if key not in covered or covered[key] < needs.get(key, 0):
+                wanted.append(invoice_id)
+                covered[key] = covered.get(key, 0) + owed
+        found: dict[str, list[Invoice]] = {debtor_id: [] for debtor_id in debtor_ids}
+        for invoice in (await self.get_many(tenant_id, wanted, lock=True)).values():
+            found[invoice.debtor_id].append(invoice)
+        return found
 
     async def collectible_for_debtors(
         self, tenant_id: str, debtor_ids: Collection[str]

@@ -81,10 +81,13 @@ class PaymentChunk:
         chunk = cls(uow, tenant_id, debtors, known, await ledger_rules(uow, tenant_id))
         # Only new payments allocate: a re-sent batch reads no invoice at all.
         new = [c for c in commands if c.details.erp_id is None or not found.get(c.details.erp_id)]
-        allocating = (
-            debtors.find(c.debtor_id, c.debtor_erp_id) for c in new if c.invoice_ids is None
-        )
-        await chunk._read_open(sorted({d.id for d in allocating if d is not None}))
+        needs: dict[tuple[str, str], int] = {}
+        for command in new:
+            debtor = debtors.find(command.debtor_id, command.debtor_erp_id)
+            if debtor is not None and command.invoice_ids is None:
+                key = (debtor.id, command.details.currency)
+                needs[key] = needs.get(key, 0) + command.details.amount_minor
+        await chunk._read_covering(needs)
         await chunk._read_named(i for c in new for i in c.invoice_ids or ())
         return chunk
 
@@ -186,6 +189,12 @@ class PaymentChunk:
         found = await self._invoices.collectible_for_debtors(self._tenant_id, debtor_ids)
         for debtor_id in debtor_ids:
             invoices = found.get(debtor_id, [])
+            self._open[debtor_id] = [self._by_id.setdefault(i.id, i) for i in invoices]
+
+    async def _read_covering(self, needs: Mapping[tuple[str, str], int]) -> None:
+        """What the chunk's new payments will pay (a debtor read again later reads all)."""
+        found = await self._invoices.chased_covering(self._tenant_id, needs)
+        for debtor_id, invoices in found.items():
             self._open[debtor_id] = [self._by_id.setdefault(i.id, i) for i in invoices]
 
     async def _read_named(self, invoice_ids: Iterable[str]) -> None:
