@@ -9,11 +9,13 @@ from typing import Any
 
 from debtflow_shared.bus.base import OutboundMessage
 from debtflow_shared.envelope import Envelope
+from invoice_svc.adapters.tables import platform
 from invoice_svc.bootstrap import DEFINITION as INVOICE
 from invoice_svc.settings import InvoiceSettings
 from tests.invoice_svc.ledger_world import SCOPES, Ledger
 from tests.support.api import api_client, bearer
 from tests.support.harness import T0, Backend
+from tests.support.outbox import written
 
 # The real wiring (consumers.HANDLERS); the background sweeper is off: tests that need a
 # sweep do it by hand.
@@ -45,3 +47,11 @@ async def ledger_with_commands(backend: Backend) -> AsyncIterator[Ledger]:
         api_client(runtime) as client,
     ):
         yield Ledger(runtime, client, bearer(backend.token("tenant-a", *SCOPES)), "tenant-a")
+
+
+async def answers(ledger: Ledger, request_id: str) -> list[Envelope]:
+    """Every event invoice-svc wrote to its outbox answering ``request_id``, oldest first
+    (the outbox holds duplicates too, so "answered once" is counted here)."""
+    return [
+        e for e in await written(ledger.runtime, platform) if e.data.get("request_id") == request_id
+    ]

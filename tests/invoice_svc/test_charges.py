@@ -13,7 +13,7 @@ from invoice_svc.adapters.charge_repository import ChargeRepository
 from invoice_svc.domain.invoice import Charge
 from invoice_svc.domain.late_payment import statutory_interest
 from invoice_svc.domain.reference_rates import ReferenceRateTable
-from tests.invoice_svc.escalation_world import command, ledger_with_commands
+from tests.invoice_svc.escalation_world import answers, command, ledger_with_commands
 from tests.invoice_svc.ledger_world import Ledger, money
 from tests.support.harness import Backend, Recorder, eventually
 
@@ -247,17 +247,154 @@ async def test_another_tenants_invoice_charges_are_not_found(
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_interest_over_a_day_whose_rate_was_never_checked_is_dead_lettered_not_guessed(
+async def test_interest_over_a_day_whose_rate_was_never_checked_is_declined_not_guessed(
     ledger: Ledger, backend: Backend
 ) -> None:
     debtor, invoice = await ledger.german_statutory_debtor_with_invoice(
         100_000, due="2025-12-31", issued="2025-12-01"
     )
     backend.clock.advance(timedelta(days=160))  # August 2026: H2 runs on an unchecked rate
-    async with backend.probe("charge.requested.dlq") as dead:
-        await backend.raw_publish(
-            [command("charge.requested", request(invoice, "interest", "2026-07-31", "i1"), debtor)]
+    async with backend.probe("charge.declined") as seen:
+        await charge(
+            backend, seen, debtor, [request(invoice, "interest", "2026-07-31", "i1")], applied=1
         )
-        await eventually(lambda: len(dead.messages) == 1)
-    assert b"checked only through 2026-06-30" in (dead.messages[0].header("dlq.error") or b"")
+    declined = seen.envelopes()[0].data
+    assert (declined["request_id"], declined["reason"]) == ("i1", "rate_not_checked")
+    assert "checked only through 2026-06-30" in declined["message"]
     assert await charges_of(ledger, invoice) == []
+
+
+async def declined(
+    ledger: Ledger, backend: Backend, debtor: str, requests: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Send the requests and return the ``charge.declined`` payloads, once all have an answer."""
+    async with backend.probe("charge.declined", "invoice.charge_applied") as seen:
+        await charge(backend, seen, debtor, requests, applied=len(requests))
+    return [e.data for e in seen.envelopes() if e.type == "charge.declined"]
+
+
+async def test_a_charge_on_a_paid_invoice_is_declined_naming_its_status(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(credit_policy=STATUTORY_GB)
+    invoice = await ledger.invoice(debtor, 100_000, **OVERDUE)
+    assert (await ledger.pay(debtor, 100_000)).status_code == 201
+    [answer] = await declined(
+        ledger, backend, debtor, [request(invoice, "interest", "2026-02-01", "p")]
+    )
+    assert (answer["reason"], answer["invoice_status"]) == ("invoice_not_chased", "paid")
+    assert (answer["invoice_id"], answer["kind"]) == (invoice["id"], "interest")
+    assert answer["message"] == "the invoice is paid"
+
+
+async def test_a_charge_on_an_unknown_invoice_is_declined_not_dead_lettered(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor()
+    unknown = {"id": "no-such-invoice"}
+    [answer] = await declined(
+        ledger, backend, debtor, [request(unknown, "late_fee", "2026-02-01", "u")]
+    )
+    assert (answer["reason"], answer["invoice_status"]) == ("unknown_invoice", None)
+    [envelope] = await answers(ledger, "u")
+    assert envelope.subject == debtor  # keyed like the command, so its requester's partition
+
+
+async def test_a_charge_before_interest_runs_is_declined_as_not_overdue(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(credit_policy=STATUTORY_GB)
+    invoice = await ledger.invoice(debtor, 100_000, due="2026-12-31", issued="2026-02-01")
+    [answer] = await declined(
+        ledger, backend, debtor, [request(invoice, "interest", "2026-02-01", "n")]
+    )
+    assert answer["reason"] == "not_overdue"
+
+
+async def test_charges_the_policy_does_not_give_are_declined_as_nothing_due(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor()  # no late fee, no interest
+    invoice = await ledger.invoice(debtor, 100_000, **OVERDUE)
+    answers_ = await declined(
+        ledger,
+        backend,
+        debtor,
+        [
+            request(invoice, "late_fee", "2026-02-01", "f"),
+            request(invoice, "interest", "2026-02-01", "i"),
+            request(invoice, "compensation", "2026-02-01", "c"),
+        ],
+    )
+    assert [(a["request_id"], a["reason"]) for a in answers_] == [
+        ("f", "nothing_due"),
+        ("i", "nothing_due"),
+        ("c", "nothing_due"),
+    ]
+
+
+async def test_compensation_asked_again_is_declined_as_already_charged(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(credit_policy=STATUTORY_GB)
+    invoice = await ledger.invoice(debtor, 250_000, **OVERDUE)
+    [answer] = await declined(
+        ledger,
+        backend,
+        debtor,
+        [
+            request(invoice, "compensation", "2026-01-05", "c1"),
+            request(invoice, "compensation", "2026-02-05", "c2"),
+        ],
+    )
+    assert (answer["request_id"], answer["reason"]) == ("c2", "already_charged")
+
+
+async def test_a_late_fee_in_another_currency_is_declined_as_not_computable(
+    ledger: Ledger, backend: Backend
+) -> None:
+    fee = {"kind": "fixed", "fixed": {"amount_minor": 2_500, "currency": "EUR"}}
+    debtor = await ledger.debtor(credit_policy={"late_fee": fee})
+    invoice = await ledger.invoice(debtor, 100_000, **OVERDUE)
+    [answer] = await declined(
+        ledger, backend, debtor, [request(invoice, "late_fee", "2026-02-01", "x")]
+    )
+    assert answer["reason"] == "not_computable"
+    assert "EUR" in answer["message"]
+
+
+async def test_a_declined_charge_request_resent_is_answered_once(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(credit_policy=STATUTORY_GB)
+    invoice = await ledger.invoice(debtor, 100_000, due="2026-12-31", issued="2026-02-01")
+    marker = await ledger.invoice(debtor, 100_000, number="M", **OVERDUE)
+    same = request(invoice, "interest", "2026-02-01", "case-1/interest")
+    # The marker is keyed like the copies, so answered after them.
+    async with backend.probe("charge.declined", "invoice.charge_applied") as seen:
+        await charge(
+            backend,
+            seen,
+            debtor,
+            [same, same, request(marker, "interest", "2026-02-01", "m")],
+            applied=2,
+        )
+    assert [e.type for e in await answers(ledger, "case-1/interest")] == ["charge.declined"]
+
+
+async def test_an_applied_charge_request_resent_is_answered_once(
+    ledger: Ledger, backend: Backend
+) -> None:
+    debtor = await ledger.debtor(credit_policy=STATUTORY_GB)
+    invoice = await ledger.invoice(debtor, 100_000, **OVERDUE)
+    marker = await ledger.invoice(debtor, 100_000, number="M", **OVERDUE)
+    same = request(invoice, "interest", "2026-02-01", "r")
+    async with backend.probe("charge.declined", "invoice.charge_applied") as seen:
+        await charge(
+            backend,
+            seen,
+            debtor,
+            [same, same, request(marker, "interest", "2026-02-01", "m")],
+            applied=2,
+        )
+    assert [e.type for e in await answers(ledger, "r")] == ["invoice.charge_applied"]

@@ -21,6 +21,7 @@ from debtflow_shared.catalog.escalation_commands import (
     CreditHoldRequested,
     CreditReleaseRequested,
     DisputeRequested,
+    WriteOffRequested,
 )
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.event_consumer import EventHandler, PermanentFailure, ReceivedEvent
@@ -42,6 +43,7 @@ from invoice_svc.service_layer.debtors import upsert_debtor_in
 from invoice_svc.service_layer.disputes import on_dispute_requested
 from invoice_svc.service_layer.invoices import IssueInvoice, cancel_invoice_in, issue_invoice_in
 from invoice_svc.service_layer.payments import RecordPayment, record_payment_in
+from invoice_svc.service_layer.write_off_requests import on_write_off_requested
 
 log = get_logger(__name__)
 
@@ -201,6 +203,7 @@ HANDLERS: dict[str, Callable[[ReceivedEvent[Any], UnitOfWork], Awaitable[None]]]
     DisputeRequested.event_type: on_dispute_requested,
     CreditHoldRequested.event_type: on_credit_hold_requested,
     CreditReleaseRequested.event_type: on_credit_release_requested,
+    WriteOffRequested.event_type: on_write_off_requested,
 }
 
 

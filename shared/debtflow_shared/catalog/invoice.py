@@ -161,6 +161,9 @@ class InvoiceWrittenOff(EventPayload):
     invoice: InvoiceState
     amount: Money = Field(description="what was written off")
     reason: str
+    request_id: str | None = Field(
+        default=None, description="the write_off.requested it answers (none if written off by hand)"
+    )
 
 
 @event("invoice.cancelled", producer="invoice-svc")

@@ -242,6 +242,20 @@ credit_requests = Table(
     PrimaryKeyConstraint("tenant_id", "request_id"),
 )
 
+# Charge and write-off requests already answered (applied or declined): each request id is
+# answered once, so a copy re-sent later, even of a declined one, changes nothing.
+command_requests = Table(
+    "command_requests",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("command", String(40), nullable=False),
+    Column("request_id", String(100), nullable=False),
+    Column("invoice_id", String(64), nullable=False),
+    Column("outcome", String(40), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "command", "request_id"),
+)
+
 # Tenant additions and corrections to the shipped reference-rate history.
 reference_rates = Table(
     "reference_rates",

@@ -341,7 +341,8 @@ class Invoice(EventRecorder):
         self._bump(now)
         self._record(InvoiceCancelled(invoice=self.state(), reason=reason))
 
-    def write_off(self, *, reason: str, now: datetime) -> None:
+    def write_off(self, *, reason: str, now: datetime, request_id: str | None = None) -> None:
+        """Write off what is open; ``request_id`` names the ``write_off.requested`` it answers."""
         self._require(COLLECTIBLE, "written off")
         written = self.open_balance_minor
         self._principal_moved(ChangeKind.WRITTEN_OFF, -self.principal_open_minor, now.date())
@@ -349,7 +350,12 @@ class Invoice(EventRecorder):
         self.status = InvoiceStatus.WRITTEN_OFF
         self._bump(now)
         self._record(
-            InvoiceWrittenOff(invoice=self.state(), amount=self.money(written), reason=reason)
+            InvoiceWrittenOff(
+                invoice=self.state(),
+                amount=self.money(written),
+                reason=reason,
+                request_id=request_id,
+            )
         )
 
     def add_charge(self, amount_minor: int, now: datetime) -> None:

@@ -1,10 +1,19 @@
 """Charges on overdue invoices (``charge.requested``) and quotes of them.
 
 Decisions:
-- Idempotent by ``request_id`` (the charges' unique index), checked under the invoice lock.
-  A request that yields nothing (rule none, not overdue, disputed or settled, already
-  charged) records no row: a copy re-sent later is priced again, and can still apply at
-  most once. Zero rows would clutter every statement to save one query.
+- Every request is answered once per ``request_id``: by ``invoice.charge_applied``, or by
+  ``charge.declined`` with a reason code (unknown invoice, invoice not chased, not overdue,
+  nothing due, already charged, rate not checked, not computable). The answer is recorded
+  in ``command_requests`` in the transaction that stages it, checked under the invoice lock
+  (and by the table's key where there is no invoice to lock). A copy re-sent later is
+  answered by nothing new, even when it was declined: the outcome was published, and
+  pricing it again could contradict it. A requester that wants another try (once a rate is
+  checked, say) sends a new request id. Charges applied before ``command_requests`` existed
+  are still found by the charges' own unique ``request_id``. Declined requests add no charge
+  row: zero rows would clutter every statement.
+- A valid request the ledger cannot carry out (unknown invoice, a rate not checked, a rule
+  that cannot be priced) is declined, never dead-lettered: the DLQ is for messages that are
+  not valid commands.
 - A late fee is one charge row per request: the fixed part plus the percent of the overdue
   principal (rounded half up), capped as a whole; the description shows the parts.
 - Interest covers ``interest_charged_to + 1`` (or the day after the due date) up to
@@ -31,13 +40,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from debtflow_shared.catalog.debtor import InterestKind, LateFeeKind, LateFeeRule
-from debtflow_shared.catalog.escalation_commands import ChargeRequested
+from debtflow_shared.catalog.escalation_commands import (
+    ChargeDeclined,
+    ChargeDeclineReason,
+    ChargeRequested,
+    RequestedCharge,
+)
 from debtflow_shared.catalog.invoice import ChargeKind
 from debtflow_shared.catalog.money import minor_unit_digits
 from debtflow_shared.envelope import new_event_id
-from debtflow_shared.event_consumer import PermanentFailure, ReceivedEvent
+from debtflow_shared.event_consumer import ReceivedEvent
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.charge_repository import ChargeRepository
+from invoice_svc.adapters.command_request_repository import CommandRequestRepository
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.reference_rate_repository import ReferenceRateRepository
@@ -54,7 +69,11 @@ from invoice_svc.domain.late_payment import (
     statutory_interest,
 )
 from invoice_svc.domain.principal_history import PrincipalHistory
-from invoice_svc.domain.reference_rates import NoReferenceRate, ReferenceRateTable
+from invoice_svc.domain.reference_rates import (
+    NoReferenceRate,
+    ReferenceRateTable,
+    UncheckedReferenceRate,
+)
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
 from invoice_svc.service_layer.invoices import InvoiceNotFound, lock_invoice
 
@@ -63,6 +82,14 @@ log = logging.getLogger(__name__)
 
 class ChargeNotComputable(LedgerError):
     """The debtor's policy cannot price this charge (unknown jurisdiction, missing rate...)."""
+
+    code = ChargeDeclineReason.NOT_COMPUTABLE
+
+
+class RateNotChecked(ChargeNotComputable):
+    """Interest would run over a day whose reference rate is not checked yet."""
+
+    code = ChargeDeclineReason.RATE_NOT_CHECKED
 
 
 @dataclass(frozen=True)
@@ -78,27 +105,42 @@ class ChargeDue:
 @dataclass(frozen=True)
 class NothingDue:
     reason: str
+    code: ChargeDeclineReason
 
 
 async def on_charge_requested(event: ReceivedEvent[ChargeRequested], uow: UnitOfWork) -> None:
-    """``charge.requested``: apply the charge once per ``request_id``, or nothing if none is due.
-
-    A request that can never be priced (unknown invoice, policy in another currency, no
-    reference rate) is dead-lettered rather than retried.
-    """
+    """``charge.requested``: apply the charge or decline it, once per ``request_id``."""
     data, tenant_id = event.payload, event.tenant_id
     charges = ChargeRepository(uow.session)
     invoices = InvoiceRepository(uow.session)
+    requests = CommandRequestRepository(uow.session)
     try:
         debtor, invoice = await lock_invoice(uow, invoices, tenant_id, data.invoice_id)
-        if await charges.request_seen(tenant_id, data.request_id):
-            return
-        cap = last_accrued_day(uow.clock.now(), ZoneInfo(debtor.profile.time_zone))
+    except InvoiceNotFound as error:
+        # No invoice to lock: the table's key keeps the answer single.
+        await _decline(uow, event, ChargeDeclineReason.UNKNOWN_INVOICE, str(error), None)
+        return
+    if await requests.answered(tenant_id, ChargeRequested.event_type, data.request_id):
+        return
+    if await charges.request_seen(tenant_id, data.request_id):
+        return  # applied before command_requests recorded answers
+    cap = last_accrued_day(uow.clock.now(), ZoneInfo(debtor.profile.time_zone))
+    try:
         due = await price_charge(uow, debtor, invoice, ChargeKind(data.kind), min(data.as_of, cap))
-    except LedgerError as error:
-        raise PermanentFailure(f"charge request {data.request_id}: {error}") from error
+    except ChargeNotComputable as error:
+        due = NothingDue(str(error), error.code)
     if isinstance(due, NothingDue):
-        log.info("charge request %s: nothing due (%s)", data.request_id, due.reason)
+        log.info("charge request %s declined: %s", data.request_id, due.reason)
+        await _decline(uow, event, due.code, due.reason, invoice)
+        return
+    if not await requests.answer(
+        tenant_id,
+        ChargeRequested.event_type,
+        data.request_id,
+        invoice_id=invoice.id,
+        outcome="applied",
+        now=uow.clock.now(),
+    ):
         return
     charge = invoice.apply_charge(
         charge_id=str(new_event_id()),
@@ -116,15 +158,49 @@ async def on_charge_requested(event: ReceivedEvent[ChargeRequested], uow: UnitOf
     uow.track(invoice)
 
 
+async def _decline(
+    uow: UnitOfWork,
+    event: ReceivedEvent[ChargeRequested],
+    code: ChargeDeclineReason,
+    message: str,
+    invoice: Invoice | None,
+) -> None:
+    """Publish ``charge.declined``, unless this request was answered already."""
+    data = event.payload
+    answered = await CommandRequestRepository(uow.session).answer(
+        event.tenant_id,
+        ChargeRequested.event_type,
+        data.request_id,
+        invoice_id=data.invoice_id,
+        outcome=f"declined:{code.value}",
+        now=uow.clock.now(),
+    )
+    if not answered:
+        return
+    declined = ChargeDeclined(
+        request_id=data.request_id,
+        invoice_id=data.invoice_id,
+        kind=RequestedCharge(data.kind),
+        reason=code,
+        message=message[:1000],
+        invoice_status=invoice.status if invoice else None,
+    )
+    # Keyed by the invoice's debtor, else by the debtor the command was keyed by.
+    debtor_id = invoice.debtor_id if invoice else event.envelope.subject
+    uow.emit(declined, tenant_id=event.tenant_id, debtor_id=debtor_id)
+
+
 async def price_charge(
     uow: UnitOfWork, debtor: Debtor, invoice: Invoice, kind: ChargeKind, as_of: date
 ) -> ChargeDue | NothingDue:
     """What a charge of ``kind`` applied now would add, covering days up to ``as_of``."""
     if invoice.status not in CHASED:
-        return NothingDue(f"the invoice is {invoice.status.value}")
+        return NothingDue(
+            f"the invoice is {invoice.status.value}", ChargeDeclineReason.INVOICE_NOT_CHASED
+        )
     start = interest_start(invoice.terms.due_date)
     if as_of < start:
-        return NothingDue(f"not overdue on {as_of.isoformat()}")
+        return NothingDue(f"not overdue on {as_of.isoformat()}", ChargeDeclineReason.NOT_OVERDUE)
     policy = debtor.profile.credit_policy
     if kind is ChargeKind.LATE_FEE:
         return late_fee(policy.late_fee, invoice)
@@ -133,7 +209,9 @@ async def price_charge(
     history = PrincipalHistory(changes, issue_date=invoice.terms.issue_date)
     if kind is ChargeKind.COMPENSATION:
         if await charges.has_kind(invoice.tenant_id, invoice.id, ChargeKind.COMPENSATION):
-            return NothingDue("compensation was already charged")
+            return NothingDue(
+                "compensation was already charged", ChargeDeclineReason.ALREADY_CHARGED
+            )
         return compensation(debtor, invoice, history)
     rates = await ReferenceRateRepository(uow.session).table_for(invoice.tenant_id)
     charged = await charges.charged(invoice.tenant_id, invoice.id, ChargeKind.INTEREST)
@@ -150,17 +228,17 @@ def late_fee(rule: LateFeeRule, invoice: Invoice) -> ChargeDue | NothingDue:
     amount = 0
     if rule.kind is not LateFeeKind.NONE and rule.fixed is not None:
         amount += rule.fixed.amount_minor
-        parts.append(_shown(rule.fixed.amount_minor, invoice.currency))
+        parts.append(shown(rule.fixed.amount_minor, invoice.currency))
     if rule.kind is LateFeeKind.PERCENT and rule.percent is not None:
         principal = invoice.principal_open_minor
         share = Decimal(principal) * rule.percent / 100
         amount += int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        parts.append(f"{rule.percent.normalize():f}% of {_shown(principal, invoice.currency)}")
+        parts.append(f"{rule.percent.normalize():f}% of {shown(principal, invoice.currency)}")
     if rule.cap is not None and amount > rule.cap.amount_minor:
         amount = rule.cap.amount_minor
-        parts.append(f"capped at {_shown(amount, invoice.currency)}")
+        parts.append(f"capped at {shown(amount, invoice.currency)}")
     if amount <= 0:
-        return NothingDue("the debtor's policy has no late fee")
+        return NothingDue("the debtor's policy has no late fee", ChargeDeclineReason.NOTHING_DUE)
     return ChargeDue(ChargeKind.LATE_FEE, amount, "Late fee: " + ", ".join(parts))
 
 
@@ -169,14 +247,17 @@ def compensation(
 ) -> ChargeDue | NothingDue:
     rule = debtor.profile.credit_policy.interest
     if rule.kind is not InterestKind.STATUTORY or not rule.jurisdiction:
-        return NothingDue("fixed compensation is statutory; the debtor's policy is not")
+        return NothingDue(
+            "fixed compensation is statutory; the debtor's policy is not",
+            ChargeDeclineReason.NOTHING_DUE,
+        )
     fell_due = history.on(invoice.terms.due_date)  # what was unpaid when interest started
     try:
         owed = fixed_compensation(fell_due, invoice.currency, rule.jurisdiction)
     except LatePaymentError as error:
         raise ChargeNotComputable(str(error)) from error
     if isinstance(owed, CompensationNotApplicable):
-        return NothingDue(owed.reason)
+        return NothingDue(owed.reason, ChargeDeclineReason.NOTHING_DUE)
     return ChargeDue(
         ChargeKind.COMPENSATION,
         owed.amount_minor,
@@ -199,7 +280,9 @@ def interest(
     charged_to = invoice.interest_charged_to
     first = max(start, charged_to + timedelta(days=1)) if charged_to else start
     if rule.kind is InterestKind.NONE:
-        return NothingDue("the debtor's policy charges no interest")
+        return NothingDue(
+            "the debtor's policy charges no interest", ChargeDeclineReason.NOTHING_DUE
+        )
     currency = invoice.currency
 
     def quote(from_day: date, to_day: date) -> InterestQuote:
@@ -226,6 +309,8 @@ def interest(
         owed_before = quote(start, charged_to).amount_minor if charged_to else 0
         covered = quote(first, as_of) if as_of >= first else None
         owed_through = quote(start, as_of).amount_minor if covered else owed_before
+    except UncheckedReferenceRate as error:
+        raise RateNotChecked(str(error)) from error
     except (LatePaymentError, NoReferenceRate) as error:
         raise ChargeNotComputable(str(error)) from error
     correction = owed_before - charged_minor
@@ -235,22 +320,24 @@ def interest(
     amount = accrued + correction
     if amount == 0:
         if covered is None:
-            return NothingDue(f"interest is charged up to {charged_to}")
-        return NothingDue("no interest accrued")
+            return NothingDue(
+                f"interest is charged up to {charged_to}", ChargeDeclineReason.ALREADY_CHARGED
+            )
+        return NothingDue("no interest accrued", ChargeDeclineReason.NOTHING_DUE)
     parts = []
     if covered is not None:
         rates_shown = ", ".join(
             dict.fromkeys(f"{p.annual_rate_percent.normalize():f}%" for p in covered.periods)
         )
-        principals = dict.fromkeys(_shown(p.principal_minor, currency) for p in covered.periods)
+        principals = dict.fromkeys(shown(p.principal_minor, currency) for p in covered.periods)
         parts.append(
             f"Interest {first.isoformat()} to {as_of.isoformat()} ({covered.days} days) "
             f"at {rates_shown} a year on {' then '.join(principals)} ({covered.basis})"
         )
     if correction:
         parts.append(
-            f"correction of interest charged to {charged_to}: {_shown(correction, currency)} "
-            f"(charged {_shown(charged_minor, currency)}, due {_shown(owed_before, currency)})"
+            f"correction of interest charged to {charged_to}: {shown(correction, currency)} "
+            f"(charged {shown(charged_minor, currency)}, due {shown(owed_before, currency)})"
         )
     return ChargeDue(
         ChargeKind.INTEREST,
@@ -262,7 +349,7 @@ def interest(
     )
 
 
-def _shown(amount_minor: int, currency: str) -> str:
+def shown(amount_minor: int, currency: str) -> str:
     major = Decimal(amount_minor).scaleb(-minor_unit_digits(currency))
     return f"{major:.{minor_unit_digits(currency)}f} {currency}"
 
