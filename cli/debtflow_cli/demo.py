@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from debtflow_shared.catalog.debtor import Channel, Contact, ContactKind, CreditPolicy
+from debtflow_shared.catalog.debtor import (
+    Channel,
+    ContactKind,
+    CreditPolicy,
+    EmailContact,
+    PhoneContact,
+    PostalContact,
+)
 from debtflow_shared.catalog.invoice import BankAccount, PostalAddress
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.service import ServiceRuntime
@@ -36,9 +43,9 @@ _DEBTORS = (
         time_zone="Europe/London",
         preferred_channel=Channel.EMAIL,
         contacts=(
-            Contact(kind=ContactKind.EMAIL, value="ap@acme.example"),
-            Contact(kind=ContactKind.PHONE, value="+441632960001"),
-            Contact(
+            EmailContact(kind=ContactKind.EMAIL, value="ap@acme.example"),
+            PhoneContact(kind=ContactKind.PHONE, value="+441632960001"),
+            PostalContact(
                 kind=ContactKind.POSTAL,
                 value="Accounts Payable\nUnit 4, Riverside Park\n"
                 "Manchester M17 1AB\nUnited Kingdom",
@@ -56,8 +63,8 @@ _DEBTORS = (
         language="de",
         preferred_channel=Channel.EMAIL,
         contacts=(
-            Contact(kind=ContactKind.EMAIL, value="buchhaltung@bergmann.example"),
-            Contact(
+            EmailContact(kind=ContactKind.EMAIL, value="buchhaltung@bergmann.example"),
+            PostalContact(
                 kind=ContactKind.POSTAL,
                 value="Buchhaltung\nIndustriestraße 12\n70565 Stuttgart\nDeutschland",
             ),
@@ -72,9 +79,9 @@ _DEBTORS = (
         time_zone="America/New_York",
         preferred_channel=Channel.SMS,
         contacts=(
-            Contact(kind=ContactKind.PHONE, value="+12025550143"),
-            Contact(kind=ContactKind.EMAIL, value="payables@northwind.example"),
-            Contact(
+            PhoneContact(kind=ContactKind.PHONE, value="+12025550143", sms_capable=True),
+            EmailContact(kind=ContactKind.EMAIL, value="payables@northwind.example"),
+            PostalContact(
                 kind=ContactKind.POSTAL,
                 value="Attn: Accounts Payable\n200 Harbor Drive, Suite 1400\n"
                 "Boston, MA 02210\nUnited States",
@@ -90,8 +97,8 @@ _DEBTORS = (
         time_zone="Europe/Paris",
         language="fr",
         contacts=(
-            Contact(kind=ContactKind.EMAIL, value="compta@lumiere.example"),
-            Contact(
+            EmailContact(kind=ContactKind.EMAIL, value="compta@lumiere.example"),
+            PostalContact(
                 kind=ContactKind.POSTAL,
                 value="Service comptabilité\n18 rue de la Lumière\n69002 Lyon\nFrance",
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from debtflow_shared.catalog.debtor import DebtorUpserted
+from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2
 from debtflow_shared.event_consumer import ReceivedEvent
 from debtflow_shared.service import HandlerMap, ServiceRuntime
 from debtflow_shared.unit_of_work import UnitOfWork
@@ -14,8 +14,13 @@ from escalation_svc.adapters.debtor_profile_repository import (
 )
 
 
-async def on_debtor_upserted(event: ReceivedEvent[DebtorUpserted], uow: UnitOfWork) -> None:
+async def on_debtor_upserted(
+    event: ReceivedEvent[DebtorUpserted | DebtorUpsertedV2], uow: UnitOfWork
+) -> None:
+    # Both versions are on the topic (v1 from before invoice-svc published v2): read as v2.
     data = event.payload
+    if isinstance(data, DebtorUpserted):
+        data = DebtorUpsertedV2.from_v1(data)
     await DebtorProfileRepository(uow.session).put_if_newer(
         DebtorProfile(
             tenant_id=event.tenant_id,
@@ -29,9 +34,11 @@ async def on_debtor_upserted(event: ReceivedEvent[DebtorUpserted], uow: UnitOfWo
             preferred_channel=data.preferred_channel.value if data.preferred_channel else None,
             contacts_json=json.dumps([c.model_dump(mode="json") for c in data.contacts]),
             updated_at=event.envelope.time,
+            tags=data.tags,
+            credit_policy=data.credit_policy,
         )
     )
 
 
 def handlers(_runtime: ServiceRuntime) -> HandlerMap:
-    return {DebtorUpserted.event_type: on_debtor_upserted}
+    return {DebtorUpsertedV2.event_type: on_debtor_upserted}

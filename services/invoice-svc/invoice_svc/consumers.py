@@ -72,6 +72,7 @@ async def on_erp_debtor(event: ReceivedEvent[ErpDebtor], uow: UnitOfWork) -> Non
             currency=data.currency,
             language=data.language,
             time_zone=data.time_zone,
+            postal_address=data.postal_address,
             contacts=data.contacts,
             preferred_channel=data.preferred_channel,
             tags=data.tags,

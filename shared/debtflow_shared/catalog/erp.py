@@ -33,7 +33,7 @@ from debtflow_shared.catalog.common import (
     Name,
     TimeZoneName,
 )
-from debtflow_shared.catalog.debtor import Channel, Contacts, CreditPolicy, Tags
+from debtflow_shared.catalog.debtor import Channel, ContactsV2, CreditPolicy, DebtorAddress, Tags
 from debtflow_shared.catalog.money import (
     AmountMinor,
     CurrencyCode,
@@ -45,7 +45,12 @@ from debtflow_shared.catalog.registry import EventPayload, event
 
 @event("erp.debtor", producer="erp")
 class ErpDebtor(EventPayload):
-    """Customer master data from the ERP (upsert by ``erp_id``)."""
+    """Customer master data from the ERP (upsert by ``erp_id``).
+
+    Contacts are typed by ``kind`` as in ``debtor.upserted`` v2: a phone is in E.164
+    (``+447700900123``, a nationally written number goes to the DLQ naming the field) and says
+    whether it is ``sms_capable``; ``postal_address`` is where letters go (omitted: none).
+    """
 
     erp_id: ErpId
     name: Name
@@ -53,7 +58,8 @@ class ErpDebtor(EventPayload):
     currency: CurrencyCode
     language: LanguageTag = "en"
     time_zone: TimeZoneName = "UTC"
-    contacts: Contacts = ()
+    postal_address: DebtorAddress | None = None
+    contacts: ContactsV2 = ()
     preferred_channel: Channel | None = None
     tags: Tags = ()
     credit_policy: CreditPolicy = CreditPolicy()

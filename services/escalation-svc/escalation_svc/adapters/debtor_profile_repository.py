@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.catalog.debtor import CreditPolicy
 from escalation_svc.adapters.tables import debtor_profiles
 
 
@@ -24,6 +26,22 @@ class DebtorProfile:
     preferred_channel: str | None
     contacts_json: str
     updated_at: datetime
+    tags: tuple[str, ...] = ()
+    credit_policy: CreditPolicy = field(default_factory=CreditPolicy)
+
+
+_PLAIN_COLUMNS = (
+    "tenant_id",
+    "debtor_id",
+    "version",
+    "name",
+    "country",
+    "currency",
+    "language",
+    "time_zone",
+    "preferred_channel",
+    "updated_at",
+)
 
 
 class DebtorProfileRepository:
@@ -46,22 +64,10 @@ class DebtorProfileRepository:
         if row is None:
             return None
         return DebtorProfile(
-            **{
-                k: row[k]
-                for k in (
-                    "tenant_id",
-                    "debtor_id",
-                    "version",
-                    "name",
-                    "country",
-                    "currency",
-                    "language",
-                    "time_zone",
-                    "preferred_channel",
-                    "updated_at",
-                )
-            },
+            **{k: row[k] for k in _PLAIN_COLUMNS},
             contacts_json=row["contacts"],
+            tags=tuple(json.loads(row["tags"])),
+            credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
         )
 
     async def put_if_newer(self, profile: DebtorProfile) -> bool:
@@ -75,6 +81,8 @@ class DebtorProfileRepository:
             "time_zone": profile.time_zone,
             "preferred_channel": profile.preferred_channel,
             "contacts": profile.contacts_json,
+            "tags": json.dumps(list(profile.tags)),
+            "credit_policy": profile.credit_policy.model_dump_json(),
             "updated_at": profile.updated_at,
         }
         current = await self.get(profile.tenant_id, profile.debtor_id)

@@ -21,7 +21,9 @@ debtor_profiles = Table(
     Column("language", String(35), nullable=False),
     Column("time_zone", String(64), nullable=False),
     Column("preferred_channel", String(20), nullable=True),
-    Column("contacts", Text, nullable=False),
+    Column("contacts", Text, nullable=False),  # debtor.upserted v2 contacts, as JSON
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("tags", Text, nullable=False, server_default="[]"),
+    Column("credit_policy", Text, nullable=False, server_default="{}"),
     PrimaryKeyConstraint("tenant_id", "debtor_id"),
 )

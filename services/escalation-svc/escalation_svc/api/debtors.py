@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from debtflow_shared.auth import Principal
+from debtflow_shared.catalog.debtor import CreditPolicy
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
 from escalation_svc.adapters.debtor_profile_repository import DebtorProfileRepository
@@ -26,7 +27,11 @@ class DebtorView(BaseModel):
     language: str
     time_zone: str
     preferred_channel: str | None
-    contacts: list[dict[str, Any]]
+    contacts: list[dict[str, Any]] = Field(
+        description="as in debtor.upserted v2: email, phone (E.164, `sms_capable`), postal"
+    )
+    tags: list[str]
+    credit_policy: CreditPolicy
     updated_at: datetime
 
 
@@ -54,5 +59,7 @@ async def read_debtor(
         time_zone=profile.time_zone,
         preferred_channel=profile.preferred_channel,
         contacts=json.loads(profile.contacts_json),
+        tags=list(profile.tags),
+        credit_policy=profile.credit_policy,
         updated_at=profile.updated_at,
     )

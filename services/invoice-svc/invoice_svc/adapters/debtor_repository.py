@@ -1,4 +1,10 @@
-"""Loading and saving debtors; every query is scoped to one tenant."""
+"""Loading and saving debtors; every query is scoped to one tenant.
+
+The ``contacts`` column holds the debtor's ways of reaching it as one JSON object,
+``{"contacts": [...], "postal_address": {...} | null}``, so the structured address needed no
+migration. A row written before it holds a bare list of v1 contacts: read as v2, with no
+address, a phone not written internationally left out (:func:`contact_v2`).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,41 @@ import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy
+from debtflow_shared.catalog.debtor import (
+    Channel,
+    Contact,
+    ContactsV2,
+    CreditPolicy,
+    DebtorAddress,
+    contact_v2,
+)
 from debtflow_shared.db import insert_if_absent, insert_unless_present
 from invoice_svc.adapters.tables import debtors
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 
-_contacts = TypeAdapter(tuple[Contact, ...])
+_v1_contacts = TypeAdapter(tuple[Contact, ...])
+
+
+class _Reach(BaseModel):
+    """What the ``contacts`` column holds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    contacts: ContactsV2 = ()
+    postal_address: DebtorAddress | None = None
+
+
+def _reach_of(stored: str) -> _Reach:
+    if stored.lstrip().startswith("["):
+        upgraded = (contact_v2(c) for c in _v1_contacts.validate_json(stored))
+        return _Reach(contacts=tuple(c for c in upgraded if c is not None))
+    return _Reach.model_validate_json(stored)
 
 
 class StaleDebtor(Exception):
@@ -143,7 +172,7 @@ def _profile_columns(debtor: Debtor) -> dict[str, Any]:
         "language": p.language,
         "time_zone": p.time_zone,
         "preferred_channel": p.preferred_channel.value if p.preferred_channel else None,
-        "contacts": _contacts.dump_json(p.contacts).decode(),
+        "contacts": _Reach(contacts=p.contacts, postal_address=p.postal_address).model_dump_json(),
         "tags": json.dumps(list(p.tags)),
         "credit_policy": p.credit_policy.model_dump_json(),
         "updated_at": debtor.updated_at,
@@ -151,12 +180,14 @@ def _profile_columns(debtor: Debtor) -> dict[str, Any]:
 
 
 def _to_debtor(row: Any) -> Debtor:
+    reach = _reach_of(row["contacts"])
     profile = DebtorProfile(
         name=row["name"],
         country=row["country"],
         currency=row["currency"],
         erp_id=row["erp_id"],
-        contacts=_contacts.validate_json(row["contacts"]),
+        postal_address=reach.postal_address,
+        contacts=reach.contacts,
         preferred_channel=Channel(row["preferred_channel"]) if row["preferred_channel"] else None,
         language=row["language"],
         time_zone=row["time_zone"],

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from debtflow_shared.catalog.common import CountryCode, ErpId, LanguageTag, Name, TimeZoneName
-from debtflow_shared.catalog.debtor import Channel, Contacts, CreditPolicy, Tags
+from debtflow_shared.catalog.debtor import Channel, ContactsV2, CreditPolicy, DebtorAddress, Tags
 from debtflow_shared.catalog.money import CurrencyCode
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 
@@ -24,7 +24,16 @@ class DebtorIn(BaseModel):
                     "currency": "GBP",
                     "time_zone": "Europe/London",
                     "language": "en",
-                    "contacts": [{"kind": "email", "value": "ap@acme.example", "usable": True}],
+                    "postal_address": {
+                        "lines": ["Accounts Payable", "1 High Street"],
+                        "city": "London",
+                        "postcode": "EC1A 1BB",
+                        "country": "GB",
+                    },
+                    "contacts": [
+                        {"kind": "email", "value": "ap@acme.example", "usable": True},
+                        {"kind": "phone", "value": "+447700900123", "sms_capable": True},
+                    ],
                     "preferred_channel": "email",
                     "credit_policy": {
                         "payment_terms_days": 30,
@@ -42,7 +51,12 @@ class DebtorIn(BaseModel):
     currency: CurrencyCode
     language: LanguageTag = "en"
     time_zone: TimeZoneName = "UTC"
-    contacts: Contacts = ()
+    postal_address: DebtorAddress | None = Field(
+        default=None, description="where letters go (lines, city, region, postcode, country)"
+    )
+    contacts: ContactsV2 = Field(
+        default=(), description="email, phone (E.164, `sms_capable`) or free-text postal"
+    )
     preferred_channel: Channel | None = None
     tags: Tags = ()
     credit_policy: CreditPolicy = CreditPolicy()
@@ -53,6 +67,7 @@ class DebtorIn(BaseModel):
             country=self.country,
             currency=self.currency,
             erp_id=self.erp_id,
+            postal_address=self.postal_address,
             contacts=self.contacts,
             preferred_channel=self.preferred_channel,
             language=self.language,
@@ -84,6 +99,7 @@ class DebtorOut(DebtorIn):
             currency=p.currency,
             language=p.language,
             time_zone=p.time_zone,
+            postal_address=p.postal_address,
             contacts=p.contacts,
             preferred_channel=p.preferred_channel,
             tags=p.tags,

@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from debtflow_shared.aggregate import EventRecorder
-from debtflow_shared.catalog.debtor import Channel, Contact, CreditPolicy, DebtorUpserted
+from debtflow_shared.catalog.debtor import (
+    Channel,
+    ContactV2,
+    CreditPolicy,
+    DebtorAddress,
+    DebtorUpsertedV2,
+)
 
 
 @dataclass(frozen=True)
@@ -17,7 +23,8 @@ class DebtorProfile:
     country: str
     currency: str
     erp_id: str | None = None
-    contacts: tuple[Contact, ...] = ()
+    postal_address: DebtorAddress | None = None
+    contacts: tuple[ContactV2, ...] = ()
     preferred_channel: Channel | None = None
     language: str = "en"
     time_zone: str = "UTC"
@@ -56,11 +63,12 @@ class Debtor(EventRecorder):
         p = self.profile
         self._events.append(
             (
-                DebtorUpserted(
+                DebtorUpsertedV2(
                     debtor_id=self.id,
                     erp_id=p.erp_id,
                     version=self.version,
                     name=p.name,
+                    postal_address=p.postal_address,
                     contacts=p.contacts,
                     preferred_channel=p.preferred_channel,
                     language=p.language,
