@@ -3,14 +3,54 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from uuid import NAMESPACE_URL, uuid5
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from debtflow_shared.catalog.registry import CATALOG, Catalog
+from debtflow_shared.catalog.examples import examples_of
+from debtflow_shared.catalog.registry import CATALOG, Catalog, EventSpec
+from debtflow_shared.catalog.subscriptions import subscribers
 from debtflow_shared.envelope import Envelope
 
 _KEY_DESCRIPTION = '"<tenantid>:<debtor id>": one debtor\'s events share a partition, in order'
+_EXAMPLE_DEBTOR = "d-1001"
+
+
+def _message_examples(spec: EventSpec) -> list[dict[str, Any]]:
+    """The payload's examples, each in the envelope it travels in (ids fixed, so the
+    generated document only changes when the catalog does)."""
+    examples = []
+    for number, data in enumerate(examples_of(spec.payload), start=1):
+        debtor = data.get("debtor_id")
+        subject = debtor if isinstance(debtor, str) else _EXAMPLE_DEBTOR
+        envelope = {
+            "specversion": "1.0",
+            "id": str(uuid5(NAMESPACE_URL, f"debtflow:{spec.topic}:{spec.version}:{number}")),
+            "type": spec.topic,
+            "source": spec.producer,
+            "subject": subject,
+            "time": "2026-03-09T08:00:00Z",
+            "tenantid": "acme",
+            "correlationid": "req-7d2f9c",
+            "causationid": "req-7d2f9c",
+            "dataschema": spec.version,
+            "datacontenttype": "application/json",
+            "data": data,
+        }
+        examples.append(
+            {
+                "name": f"{spec.topic.replace('.', '_')}_{spec.version}_{number}",
+                "summary": spec.summary,
+                "headers": {"content-type": "application/cloudevents+json"},
+                "payload": envelope,
+            }
+        )
+    return examples
+
+
+def _party_id(party: str) -> str:
+    return party.lower().replace("-", "_")
 
 
 def asyncapi_document(catalog: Catalog = CATALOG) -> dict[str, Any]:
@@ -27,7 +67,10 @@ def asyncapi_document(catalog: Catalog = CATALOG) -> dict[str, Any]:
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     for spec in specs:
-        message_name = f"{spec.payload.__name__}{spec.version.upper()}"
+        # A later version's class already ends in it (DebtorUpsertedV2): not DebtorUpsertedV2V2.
+        suffix = spec.version.upper()
+        name = spec.payload.__name__
+        message_name = name if name.endswith(suffix) else f"{name}{suffix}"
         channel_id = spec.topic.replace(".", "_")
         messages[message_name] = {
             "name": spec.topic,
@@ -41,6 +84,7 @@ def asyncapi_document(catalog: Catalog = CATALOG) -> dict[str, Any]:
                 },
             },
             "bindings": {"kafka": {"key": {"type": "string", "description": _KEY_DESCRIPTION}}},
+            **({"examples": examples} if (examples := _message_examples(spec)) else {}),
             "payload": {
                 "allOf": [
                     {"$ref": "#/components/schemas/Envelope"},
@@ -56,11 +100,15 @@ def asyncapi_document(catalog: Catalog = CATALOG) -> dict[str, Any]:
                 ]
             },
         }
+        consumers = subscribers(spec.topic)
+        consumed = f" Consumed by {', '.join(consumers)}." if consumers else ""
         channel = channels.setdefault(
             channel_id,
             {
                 "address": spec.topic,
-                "description": f"Produced by {spec.producer}. Dead letters go to {spec.topic}.dlq.",
+                "description": (
+                    f"Produced by {spec.producer}.{consumed} Dead letters go to {spec.topic}.dlq."
+                ),
                 "messages": {},
             },
         )
@@ -70,6 +118,12 @@ def asyncapi_document(catalog: Catalog = CATALOG) -> dict[str, Any]:
             "summary": f"{spec.producer} publishes {spec.topic}",
             "channel": {"$ref": f"#/channels/{channel_id}"},
         }
+        for consumer in consumers:
+            operations[f"receive_{channel_id}_{_party_id(consumer)}"] = {
+                "action": "receive",
+                "summary": f"{consumer} consumes {spec.topic}",
+                "channel": {"$ref": f"#/channels/{channel_id}"},
+            }
     return {
         "asyncapi": "3.0.0",
         "info": {
