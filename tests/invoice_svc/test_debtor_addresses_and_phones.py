@@ -75,7 +75,14 @@ async def test_a_debtor_registered_with_an_address_and_e164_phones_reads_them_ba
 
 
 @pytest.mark.parametrize(
-    "number", ["020 7946 0000", "+44 20 7946 0000", "+0447700900123", "+1234567890123456"]
+    "number",
+    [
+        "020 7946 0000",
+        "+44 20 7946 0000",
+        "+0447700900123",
+        "+1234567890123456",
+        "+\u0664\u06647700900123",
+    ],
 )
 async def test_a_phone_not_in_e164_is_refused_naming_the_field(
     client: httpx.AsyncClient, writer: dict[str, str], number: str

@@ -28,6 +28,7 @@ def test_debtor_upserted_has_a_v1_and_a_v2_payload_on_one_topic() -> None:
         ("0049 30 123456", "+4930123456"),
         ("020 7946 0000", None),
         ("+0 123", None),
+        ("+\u0664\u0664 20 7946", None),  # Arabic-Indic digits: E.164 is ASCII digits
     ],
 )
 def test_a_phone_is_read_as_e164_only_when_written_internationally(

@@ -82,7 +82,7 @@ Tags = Annotated[
 ContactText = Annotated[str, Field(min_length=1, max_length=500), SEVERAL_LINES]
 ContactLabel = Annotated[str, Field(max_length=100), ONE_LINE]
 
-E164_PATTERN = r"^\+[1-9]\d{1,14}$"
+E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
 PhoneNumber = Annotated[
     str,
     Field(
@@ -91,8 +91,9 @@ PhoneNumber = Annotated[
         description="E.164: '+', the country code and the number, digits only, at most 15",
     ),
 ]
-"""A phone number in E.164. Checked by its form only (not whether the number is assigned):
-the form is what an SMS or call provider needs, and the same pattern is in the schema."""
+r"""A phone number in E.164 (ASCII digits: ``\d`` would take any script's). Checked by its
+form only, not whether the number is assigned: the form is what an SMS or call provider
+needs, and the same pattern is in the schema."""
 
 
 class EmailContact(BaseModel):
