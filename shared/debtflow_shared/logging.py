@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
+
+
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is now, not to the stream it was at configure time
+    (a test's captured stream is closed after it: a logger bound to it would raise)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+_STDERR: TextIO = _CurrentStderr()  # type: ignore[assignment]
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
@@ -23,11 +38,11 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     structlog.configure(
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(_STDERR),
         cache_logger_on_first_use=True,
     )
     # Libraries (uvicorn, aiokafka, alembic) log through the standard library: same format.
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(_STDERR)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[
