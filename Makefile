@@ -38,8 +38,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Tests mostly wait on the database and the broker: three workers on two cores halve the run.
+PYTEST_WORKERS ?= 3
+
 pytest: $(STAMP) ## pytest alone (infra tests skip unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS are set)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 pytest-unit: $(STAMP) ## the fast tests on the embedded default only
 	$(BIN)/pytest -m "not infra and not smoke"
