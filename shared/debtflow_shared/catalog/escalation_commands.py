@@ -23,9 +23,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, JsonValue
+from pydantic import Field, JsonValue
 
 from debtflow_shared.catalog.common import ONE_LINE, BusinessDate, EntityId, Reason
+from debtflow_shared.catalog.examples import showing
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.catalog.money import Money, PositiveMoney
 from debtflow_shared.catalog.registry import EventPayload, event
@@ -43,11 +44,6 @@ DeclineMessage = Annotated[
 ]
 
 
-def _example(**data: JsonValue) -> ConfigDict:
-    """An example payload for the AsyncAPI document (a test validates each against its model)."""
-    return ConfigDict(json_schema_extra={"examples": [data]})
-
-
 _GBP_70: JsonValue = {"amount_minor": 7000, "currency": "GBP"}
 
 
@@ -58,11 +54,13 @@ class ChargeRequested(EventPayload):
     Consumed by invoice-svc; answered by ``invoice.charge_applied`` or ``charge.declined``.
     """
 
-    model_config = _example(
-        request_id="case-7/step-3/interest",
-        invoice_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
-        kind="interest",
-        as_of="2026-02-28",
+    model_config = showing(
+        {
+            "request_id": "case-7/step-3/interest",
+            "invoice_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
+            "kind": "interest",
+            "as_of": "2026-02-28",
+        }
     )
 
     request_id: RequestId = Field(description="idempotency: answered once each")
@@ -78,10 +76,12 @@ class CreditHoldRequested(EventPayload):
     Consumed by invoice-svc; answered by ``debtor.credit_hold`` or ``credit_hold.declined``.
     """
 
-    model_config = _example(
-        request_id="case-7/step-5/hold",
-        debtor_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
-        reason="60 days overdue",
+    model_config = showing(
+        {
+            "request_id": "case-7/step-5/hold",
+            "debtor_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
+            "reason": "60 days overdue",
+        }
     )
 
     request_id: RequestId
@@ -97,10 +97,12 @@ class CreditReleaseRequested(EventPayload):
     ``credit_release.declined``.
     """
 
-    model_config = _example(
-        request_id="case-7/resolved/release",
-        debtor_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
-        reason="case resolved: paid in full",
+    model_config = showing(
+        {
+            "request_id": "case-7/resolved/release",
+            "debtor_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
+            "reason": "case resolved: paid in full",
+        }
     )
 
     request_id: RequestId
@@ -132,11 +134,13 @@ class WriteOffRequested(EventPayload):
     been charged, or less paid, than the requester knew.
     """
 
-    model_config = _example(
-        request_id="settlement-12/remainder",
-        invoice_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
-        max_amount=_GBP_70,
-        reason="settled at 90%: remainder forgiven",
+    model_config = showing(
+        {
+            "request_id": "settlement-12/remainder",
+            "invoice_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
+            "max_amount": _GBP_70,
+            "reason": "settled at 90%: remainder forgiven",
+        }
     )
 
     request_id: RequestId = Field(description="idempotency: answered once each")
@@ -179,13 +183,15 @@ class ChargeDeclined(EventPayload):
     Produced by invoice-svc for escalation-svc, once per request id.
     """
 
-    model_config = _example(
-        request_id="case-7/step-3/interest",
-        invoice_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
-        kind="interest",
-        reason="invoice_not_chased",
-        message="the invoice is paid",
-        invoice_status="paid",
+    model_config = showing(
+        {
+            "request_id": "case-7/step-3/interest",
+            "invoice_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
+            "kind": "interest",
+            "reason": "invoice_not_chased",
+            "message": "the invoice is paid",
+            "invoice_status": "paid",
+        }
     )
 
     request_id: RequestId
@@ -218,13 +224,15 @@ class WriteOffDeclined(EventPayload):
     Produced by invoice-svc for escalation-svc, once per request id.
     """
 
-    model_config = _example(
-        request_id="settlement-12/remainder",
-        invoice_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
-        reason="above_maximum",
-        message="70.00 GBP at most may be written off; 85.00 GBP is open",
-        invoice_status="partially_paid",
-        open_balance={"amount_minor": 8500, "currency": "GBP"},
+    model_config = showing(
+        {
+            "request_id": "settlement-12/remainder",
+            "invoice_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e11",
+            "reason": "above_maximum",
+            "message": "70.00 GBP at most may be written off; 85.00 GBP is open",
+            "invoice_status": "partially_paid",
+            "open_balance": {"amount_minor": 8500, "currency": "GBP"},
+        }
     )
 
     request_id: RequestId
@@ -255,11 +263,13 @@ class CreditHoldDeclined(EventPayload):
     Produced by invoice-svc for escalation-svc, once per request id.
     """
 
-    model_config = _example(
-        request_id="case-7/step-5/hold",
-        debtor_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
-        reason="already_on_hold",
-        message="the debtor is on credit hold already (credit limit exceeded)",
+    model_config = showing(
+        {
+            "request_id": "case-7/step-5/hold",
+            "debtor_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
+            "reason": "already_on_hold",
+            "message": "the debtor is on credit hold already (credit limit exceeded)",
+        }
     )
 
     request_id: RequestId
@@ -287,11 +297,15 @@ class CreditReleaseDeclined(EventPayload):
     Produced by invoice-svc for escalation-svc, once per request id.
     """
 
-    model_config = _example(
-        request_id="case-7/resolved/release",
-        debtor_id="0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
-        reason="over_credit_limit",
-        message="the requested hold is lifted; the debtor stays on hold over its credit limit",
+    model_config = showing(
+        {
+            "request_id": "case-7/resolved/release",
+            "debtor_id": "0192f0c4-5c1e-7a1b-9f0e-2d4c6b8a0e00",
+            "reason": "over_credit_limit",
+            "message": (
+                "the requested hold is lifted; the debtor stays on hold over its credit limit"
+            ),
+        }
     )
 
     request_id: RequestId
