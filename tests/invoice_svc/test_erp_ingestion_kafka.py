@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from debtflow_shared.bus.base import OutboundMessage
+from debtflow_shared.bus.base import InboundMessage, OutboundMessage
 from debtflow_shared.catalog.debtor import DebtorUpserted
 from debtflow_shared.catalog.invoice import InvoiceIssued, PaymentReceived
 from debtflow_shared.envelope import Envelope
@@ -19,7 +19,7 @@ from invoice_svc.adapters.parking_lot import ParkingLot
 from invoice_svc.bootstrap import DEFINITION as INVOICE
 from invoice_svc.domain.invoice import Invoice
 from invoice_svc.settings import InvoiceSettings
-from tests.support.harness import T0, Backend, eventually
+from tests.support.harness import T0, Backend, Recorder, eventually
 
 ERP_DEBTOR: dict[str, Any] = {
     "erp_id": "CUST-7",
@@ -71,20 +71,9 @@ async def test_erp_debtor_resent_updates_instead_of_duplicating(backend: Backend
 async def test_bad_erp_debtor_goes_to_the_dlq_and_the_next_one_is_applied(
     backend: Backend,
 ) -> None:
-    async with (
-        backend.probe("erp.debtor.dlq") as dead,
-        backend.probe(DebtorUpserted.event_type) as upserted,
-        backend.service(INVOICE, InvoiceSettings),
-    ):
-        await backend.raw_publish(
-            [
-                erp_message("erp.debtor", ERP_DEBTOR | {"currency": "XXQ"}),
-                erp_message("erp.debtor", ERP_DEBTOR | {"erp_id": "CUST-8"}),
-            ]
-        )
-        await eventually(lambda: len(dead.messages) == 1 and len(upserted.messages) == 1)
-    assert dead.messages[0].header("dlq.reason") == b"invalid"
-    assert b"currency" in (dead.messages[0].header("dlq.error") or b"")
+    letter, upserted = await debtor_refused(backend, {"currency": "XXQ"})
+    assert letter.header("dlq.reason") == b"invalid"
+    assert b"currency" in (letter.header("dlq.error") or b"")
     assert upserted.envelopes()[0].data["erp_id"] == "CUST-8"
 
 
@@ -103,20 +92,9 @@ async def test_bad_erp_debtor_goes_to_the_dlq_and_the_next_one_is_applied(
 async def test_erp_debtor_whose_ledger_rules_would_fail_later_goes_to_the_dlq_naming_the_field(
     backend: Backend, change: dict[str, Any], field: bytes
 ) -> None:
-    async with (
-        backend.probe("erp.debtor.dlq") as dead,
-        backend.probe(DebtorUpserted.event_type) as upserted,
-        backend.service(INVOICE, InvoiceSettings),
-    ):
-        await backend.raw_publish(
-            [
-                erp_message("erp.debtor", ERP_DEBTOR | change),
-                erp_message("erp.debtor", ERP_DEBTOR | {"erp_id": "CUST-8"}),
-            ]
-        )
-        await eventually(lambda: len(dead.messages) == 1 and len(upserted.messages) == 1)
-    assert dead.messages[0].header("dlq.reason") == b"invalid"
-    assert field in (dead.messages[0].header("dlq.error") or b"")
+    letter, _upserted = await debtor_refused(backend, change)
+    assert letter.header("dlq.reason") == b"invalid"
+    assert field in (letter.header("dlq.error") or b"")
 
 
 ERP_INVOICE: dict[str, Any] = {
@@ -233,24 +211,10 @@ async def test_erp_payment_is_allocated_to_the_invoices_it_names_by_erp_id(
 async def test_invalid_erp_invoice_goes_to_the_dlq_and_the_next_one_is_applied(
     backend: Backend, bad: dict[str, Any]
 ) -> None:
-    async with (
-        backend.probe("erp.invoice.dlq") as dead,
-        backend.probe(InvoiceIssued.event_type) as issued,
-        backend.probe(DebtorUpserted.event_type) as upserted,
-        backend.service(INVOICE, InvoiceSettings),
-    ):
-        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
-        await eventually(lambda: len(upserted.messages) == 1)
-        await backend.raw_publish(
-            [
-                erp_message("erp.invoice", ERP_INVOICE | bad),
-                erp_message("erp.invoice", ERP_INVOICE | {"erp_id": "INV-7-2"}),
-            ]
-        )
-        await eventually(lambda: len(dead.messages) == 1 and len(issued.messages) == 1)
-    assert dead.messages[0].header("dlq.reason") == b"invalid"
+    letter, issued = await invoice_refused(backend, bad)
+    assert letter.header("dlq.reason") == b"invalid"
     field = next(iter(bad)).encode()
-    assert field in (dead.messages[0].header("dlq.error") or b"")
+    assert field in (letter.header("dlq.error") or b"")
     assert issued.envelopes()[0].data["invoice"]["erp_id"] == "INV-7-2"
 
 
@@ -319,3 +283,42 @@ async def test_parked_erp_invoice_whose_debtor_never_arrives_goes_to_the_dlq(
     assert message.header("dlq.topic") == b"erp.invoice"
     assert message.header("dlq.group") == b"invoice-svc"
     assert Envelope.from_bytes(message.value).data["erp_id"] == "INV-7-1"
+
+
+async def debtor_refused(backend: Backend, bad: dict[str, Any]) -> tuple[InboundMessage, Recorder]:
+    """Publish ``ERP_DEBTOR | bad``, then a good debtor (CUST-8); the bad one's dead letter
+    and what was upserted, once both are through (the partition kept flowing)."""
+    async with (
+        backend.probe("erp.debtor.dlq") as dead,
+        backend.probe(DebtorUpserted.event_type) as upserted,
+        backend.service(INVOICE, InvoiceSettings),
+    ):
+        await backend.raw_publish(
+            [
+                erp_message("erp.debtor", ERP_DEBTOR | bad),
+                erp_message("erp.debtor", ERP_DEBTOR | {"erp_id": "CUST-8"}),
+            ]
+        )
+        await eventually(lambda: len(dead.messages) == 1 and len(upserted.messages) == 1)
+    return dead.messages[0], upserted
+
+
+async def invoice_refused(backend: Backend, bad: dict[str, Any]) -> tuple[InboundMessage, Recorder]:
+    """Register CUST-7, publish ``ERP_INVOICE | bad``, then a good invoice (INV-7-2); the bad
+    one's dead letter and what was issued, once both are through."""
+    async with (
+        backend.probe("erp.invoice.dlq") as dead,
+        backend.probe(InvoiceIssued.event_type) as issued,
+        backend.probe(DebtorUpserted.event_type) as upserted,
+        backend.service(INVOICE, InvoiceSettings),
+    ):
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: len(upserted.messages) == 1)
+        await backend.raw_publish(
+            [
+                erp_message("erp.invoice", ERP_INVOICE | bad),
+                erp_message("erp.invoice", ERP_INVOICE | {"erp_id": "INV-7-2"}),
+            ]
+        )
+        await eventually(lambda: len(dead.messages) == 1 and len(issued.messages) == 1)
+    return dead.messages[0], issued

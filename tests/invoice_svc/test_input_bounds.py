@@ -10,13 +10,18 @@ import pytest
 
 from debtflow_shared.catalog.common import MAX_CONTACTS, MAX_NAMED_INVOICES, MAX_TAGS
 from debtflow_shared.catalog.debtor import DebtorUpserted
-from debtflow_shared.catalog.invoice import InvoiceIssued, PaymentReceived
+from debtflow_shared.catalog.invoice import PaymentReceived
 from debtflow_shared.catalog.money import MAX_AMOUNT_MINOR
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.bootstrap import DEFINITION as INVOICE
 from invoice_svc.settings import InvoiceSettings
 from tests.invoice_svc.ledger_world import Ledger, money, running_ledger
-from tests.invoice_svc.test_erp_ingestion_kafka import ERP_DEBTOR, ERP_INVOICE, erp_message
+from tests.invoice_svc.test_erp_ingestion_kafka import (
+    ERP_DEBTOR,
+    debtor_refused,
+    erp_message,
+    invoice_refused,
+)
 from tests.support.harness import Backend, eventually
 
 TOO_MUCH = MAX_AMOUNT_MINOR + 1
@@ -411,23 +416,9 @@ async def test_currency_fields_list_the_accepted_iso_4217_codes_in_the_openapi_s
 async def test_an_erp_invoice_beyond_its_bounds_goes_to_the_dlq_naming_the_field(
     backend: Backend, change: dict[str, Any], field: bytes
 ) -> None:
-    async with (
-        backend.probe("erp.invoice.dlq") as dead,
-        backend.probe(InvoiceIssued.event_type) as issued,
-        backend.probe(DebtorUpserted.event_type) as upserted,
-        backend.service(INVOICE, InvoiceSettings),
-    ):
-        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
-        await eventually(lambda: len(upserted.messages) == 1)
-        await backend.raw_publish(
-            [
-                erp_message("erp.invoice", ERP_INVOICE | change),
-                erp_message("erp.invoice", ERP_INVOICE | {"erp_id": "INV-7-2"}),
-            ]
-        )
-        await eventually(lambda: len(dead.messages) == 1 and len(issued.messages) == 1)
-    assert dead.messages[0].header("dlq.reason") == b"invalid"
-    assert field in (dead.messages[0].header("dlq.error") or b"")
+    letter, _issued = await invoice_refused(backend, change)
+    assert letter.header("dlq.reason") == b"invalid"
+    assert field in (letter.header("dlq.error") or b"")
 
 
 @pytest.mark.parametrize(
@@ -482,18 +473,7 @@ async def test_an_erp_payment_beyond_its_bounds_goes_to_the_dlq_naming_the_field
 async def test_an_erp_debtor_beyond_its_bounds_goes_to_the_dlq_naming_the_field(
     backend: Backend, change: dict[str, Any], field: bytes
 ) -> None:
-    async with (
-        backend.probe("erp.debtor.dlq") as dead,
-        backend.probe(DebtorUpserted.event_type) as upserted,
-        backend.service(INVOICE, InvoiceSettings),
-    ):
-        await backend.raw_publish(
-            [
-                erp_message("erp.debtor", ERP_DEBTOR | change),
-                erp_message("erp.debtor", ERP_DEBTOR | {"erp_id": "CUST-8"}),
-            ]
-        )
-        await eventually(lambda: len(dead.messages) == 1 and len(upserted.messages) == 1)
-    assert dead.messages[0].header("dlq.reason") == b"invalid"
-    assert field in (dead.messages[0].header("dlq.error") or b"")
+    letter, upserted = await debtor_refused(backend, change)
+    assert letter.header("dlq.reason") == b"invalid"
+    assert field in (letter.header("dlq.error") or b"")
     assert upserted.envelopes()[0].data["erp_id"] == "CUST-8"
