@@ -23,9 +23,10 @@ from tenacity import (
 )
 
 from debtflow_shared import inbox
-from debtflow_shared.bus.base import InboundMessage, MessageBus, OutboundMessage, dead_letter_topic
+from debtflow_shared.bus.base import InboundMessage, MessageBus
 from debtflow_shared.catalog import CATALOG, Catalog, EventPayload, UnknownEventType
 from debtflow_shared.context import traced
+from debtflow_shared.dead_letters import DeadLetterReason, dead_letter, describe_error
 from debtflow_shared.envelope import Envelope
 from debtflow_shared.logging import get_logger
 from debtflow_shared.metrics import ServiceMetrics
@@ -103,7 +104,7 @@ class EventConsumer:
                 raise ValueError(f"envelope type {envelope.type!r} on topic {message.topic!r}")
             payload = self._catalog.parse(envelope)
         except (ValidationError, UnknownEventType, ValueError) as error:
-            await self._dead_letter(message, "invalid", error)
+            await self._dead_letter(message, DeadLetterReason.INVALID, error)
             return
         with traced(
             envelope.correlationid,
@@ -114,7 +115,7 @@ class EventConsumer:
             try:
                 outcome = await self._handle_with_retries(ReceivedEvent(envelope, payload))
             except Exception as error:
-                await self._dead_letter(message, "handler_failed", error)
+                await self._dead_letter(message, DeadLetterReason.HANDLER_FAILED, error)
                 return
         self._metrics.events_in.labels(
             self._metrics.service, self.group, message.topic, outcome
@@ -151,7 +152,9 @@ class EventConsumer:
             await uow.commit()
         return "processed"
 
-    async def _dead_letter(self, message: InboundMessage, reason: str, error: Exception) -> None:
+    async def _dead_letter(
+        self, message: InboundMessage, reason: DeadLetterReason, error: Exception
+    ) -> None:
         log.warning(
             "dead-lettering message",
             reason=reason,
@@ -161,23 +164,18 @@ class EventConsumer:
             partition=message.partition,
             offset=message.offset,
         )
-        headers = (
-            *message.headers,
-            ("dlq.reason", reason.encode()),
-            ("dlq.error", f"{type(error).__name__}: {error}"[:4000].encode()),
-            ("dlq.topic", message.topic.encode()),
-            ("dlq.partition", str(message.partition).encode()),
-            ("dlq.offset", str(message.offset).encode()),
-            ("dlq.group", self.group.encode()),
-            ("dlq.time", datetime.now(UTC).isoformat().encode()),
-        )
         await self._bus.publish(
             [
-                OutboundMessage(
-                    topic=dead_letter_topic(message.topic),
+                dead_letter(
+                    topic=message.topic,
                     key=message.key or "",
                     value=message.value,
-                    headers=headers,
+                    reason=reason,
+                    error=describe_error(error),
+                    group=self.group,
+                    headers=message.headers,
+                    partition=message.partition,
+                    offset=message.offset,
                 )
             ]
         )
