@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData, Table, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from tenacity import AsyncRetrying, wait_exponential
 
 from debtflow_shared.auth import TokenVerifier
@@ -56,6 +57,8 @@ class ServiceDefinition:
     tags: Sequence[tuple[str, str]] = ()
     # Where ``Idempotency-Key`` answers are kept (see http/idempotency.py); None: not honoured.
     idempotency_table: Table | None = None
+    # What ``uow.repos`` is: the service's repositories over the unit of work's session.
+    repositories: Callable[[AsyncSession], Any] | None = None
     # Long-running work (sweepers, timers) started with the relay: ``async def f(runtime)``.
     background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
 
@@ -127,9 +130,13 @@ class ServiceRuntime:
             return LocalWakeup(self._channel)
         return PostgresNotifyWakeup(self.database_url, self._channel)
 
-    def uow(self) -> UnitOfWork:
+    def uow(self) -> UnitOfWork[Any]:
         return UnitOfWork(
-            self.sessions, outbox=self.outbox, clock=self.clock, source=self.definition.name
+            self.sessions,
+            outbox=self.outbox,
+            clock=self.clock,
+            source=self.definition.name,
+            repositories=self.definition.repositories,
         )
 
     async def migrate(self) -> None:

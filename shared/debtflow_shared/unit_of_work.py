@@ -1,15 +1,24 @@
-"""The unit of work: one database transaction holding a state change and its events."""
+"""The unit of work: one database transaction holding a state change and its events.
+
+:class:`AbstractUnitOfWork` is what a use case sees: the clock, the repositories, ``emit``
+and ``track`` for events, ``commit``, ``rollback`` and ``savepoint``. :class:`UnitOfWork`
+is the SQL one a service runs on; a use case written against the abstract one (repositories
+through ``uow.repos``, never ``uow.session``) can be tested with in-memory repositories and
+no database (``tests/support/fake_unit_of_work.py``).
+"""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Generic, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
+from typing_extensions import TypeVar
 
 from debtflow_shared.aggregate import EmitsEvents
 from debtflow_shared.catalog import EventPayload, payload_dict
@@ -39,51 +48,53 @@ request_transaction: ContextVar[RequestTransaction | None] = ContextVar(
 )
 
 
-class UnitOfWork:
-    """Rolls back unless told to commit; at commit, writes collected events to the outbox.
+R_co = TypeVar("R_co", covariant=True, default=None)
+"""A service's repositories, as one object (``uow.repos.invoices``); None where it has none."""
 
-    Nothing publishes from a handler: events become outbox rows in the same transaction
-    as the change, and the relay publishes them after the commit. Inside a
-    :data:`request_transaction` the unit of work is a savepoint of it, and its commit
-    becomes durable when the request's transaction commits.
+
+class AbstractUnitOfWork(ABC, Generic[R_co]):
+    """Rolls back unless told to commit; at commit, writes the events it collected.
+
+    Events are staged with :meth:`emit`, or raised by aggregates handed to :meth:`track`
+    and collected at commit, in order. Nothing publishes from a use case: the events are
+    written with the change, and delivered after the commit.
     """
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        *,
-        outbox: OutboxWriter,
-        clock: Clock,
-        source: str,
-    ) -> None:
-        self._sessions = sessions
-        self._outbox = outbox
+    def __init__(self, *, clock: Clock, source: str) -> None:
         self.clock = clock
         self.source = source
-        self._session: AsyncSession | None = None
-        self._request: RequestTransaction | None = None
-        self._savepoint: AsyncSessionTransaction | None = None
         self._pending: list[Envelope] = []
         self._tracked: list[EmitsEvents] = []
         self.committed = False
 
     @property
-    def session(self) -> AsyncSession:
-        if self._session is None:
-            raise RuntimeError("use the unit of work inside 'async with'")
-        return self._session
+    @abstractmethod
+    def repos(self) -> R_co:
+        """The repositories, valid inside ``async with``."""
+
+    @abstractmethod
+    async def _begin(self) -> None: ...
+
+    @abstractmethod
+    async def _end(self) -> None:
+        """Leave the transaction: undone unless committed."""
+
+    @abstractmethod
+    async def _write(self, events: list[Envelope]) -> None:
+        """Make the change and ``events`` durable together."""
+
+    @abstractmethod
+    async def _undo(self) -> None: ...
+
+    @abstractmethod
+    def _nested(self) -> AbstractAsyncContextManager[object]:
+        """A nested transaction: undone (and the error re-raised) if its block fails."""
 
     async def __aenter__(self) -> Self:
-        request = request_transaction.get()
-        shared = await request.join(self._sessions) if request is not None else None
-        if shared is not None:
-            self._request, self._session = request, shared
-            self._savepoint = await shared.begin_nested()
-        else:
-            self._request, self._session = None, self._sessions()
         self._pending = []
         self._tracked = []
         self.committed = False
+        await self._begin()
         return self
 
     async def __aexit__(
@@ -92,17 +103,7 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
-        try:
-            if self._request is not None:
-                if self._savepoint is not None and self._savepoint.is_active:
-                    await self._savepoint.rollback()
-            elif not self.committed:
-                await session.rollback()
-        finally:
-            if self._request is None:
-                await session.close()  # a request transaction is closed by its request
-            self._session, self._request, self._savepoint = None, None, None
+        await self._end()
 
     def track(self, aggregate: EmitsEvents) -> None:
         """Collect ``aggregate``'s events at commit."""
@@ -120,7 +121,7 @@ class UnitOfWork:
         self._stage_tracked()  # what was raised before the savepoint survives its failure
         pending_mark, tracked_mark = len(self._pending), len(self._tracked)
         try:
-            async with self.session.begin_nested():
+            async with self._nested():
                 yield
         except BaseException:
             for aggregate in self._tracked:
@@ -130,7 +131,7 @@ class UnitOfWork:
             raise
 
     def emit(self, payload: EventPayload, *, tenant_id: str, debtor_id: str) -> Envelope:
-        """Stage an event; it reaches the outbox only if this unit of work commits."""
+        """Stage an event; it is written only if this unit of work commits."""
         trace = current_trace()
         event_id = new_event_id()
         envelope = Envelope(
@@ -150,25 +151,12 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         self._stage_tracked()
-        # Row bookkeeping uses the machine's time; the events carry business time.
-        await self._outbox.add(self.session, self._pending, datetime.now(UTC))
-        if self._request is not None and self._savepoint is not None:
-            await self._savepoint.commit()
-            self._request.unit_committed(self._outbox.after_commit if self._pending else None)
-            self._savepoint = await self.session.begin_nested()  # what follows is not committed
-        else:
-            await self.session.commit()
-            if self._pending:
-                self._outbox.after_commit()
+        await self._write(self._pending)
         self.committed = True
         self._pending = []
 
     async def rollback(self) -> None:
-        if self._request is not None and self._savepoint is not None:
-            await self._savepoint.rollback()
-            self._savepoint = await self.session.begin_nested()
-        else:
-            await self.session.rollback()
+        await self._undo()
         self._pending = []
 
     def _stage_tracked(self) -> None:
@@ -176,3 +164,89 @@ class UnitOfWork:
         for aggregate in self._tracked:
             for payload, tenant_id, debtor_id in aggregate.pull_events():
                 self.emit(payload, tenant_id=tenant_id, debtor_id=debtor_id)
+
+
+class UnitOfWork(AbstractUnitOfWork[R_co]):
+    """One SQL transaction; at commit its events become outbox rows in it.
+
+    The relay publishes those rows after the commit. Inside a :data:`request_transaction`
+    the unit of work is a savepoint of it, and its commit becomes durable when the
+    request's transaction commits.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        outbox: OutboxWriter,
+        clock: Clock,
+        source: str,
+        repositories: Callable[[AsyncSession], R_co] | None = None,
+    ) -> None:
+        super().__init__(clock=clock, source=source)
+        self._sessions = sessions
+        self._outbox = outbox
+        self._repositories = repositories
+        self._repos: R_co | None = None
+        self._session: AsyncSession | None = None
+        self._request: RequestTransaction | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside 'async with'")
+        return self._session
+
+    @property
+    def repos(self) -> R_co:
+        if self._repos is None:
+            if self._repositories is None:
+                raise RuntimeError("this service declares no repositories")
+            self._repos = self._repositories(self.session)
+        return self._repos
+
+    async def _begin(self) -> None:
+        request = request_transaction.get()
+        shared = await request.join(self._sessions) if request is not None else None
+        if shared is not None:
+            self._request, self._session = request, shared
+            self._savepoint = await shared.begin_nested()
+        else:
+            self._request, self._session = None, self._sessions()
+
+    async def _end(self) -> None:
+        session = self.session
+        try:
+            if self._request is not None:
+                if self._savepoint is not None and self._savepoint.is_active:
+                    await self._savepoint.rollback()
+            elif not self.committed:
+                await session.rollback()
+        finally:
+            if self._request is None:
+                await session.close()  # a request transaction is closed by its request
+            self._session, self._request, self._savepoint = None, None, None
+            self._repos = None
+
+    def _nested(self) -> AbstractAsyncContextManager[object]:
+        return self.session.begin_nested()
+
+    async def _write(self, events: list[Envelope]) -> None:
+        # Row bookkeeping uses the machine's time; the events carry business time.
+        await self._outbox.add(self.session, events, datetime.now(UTC))
+        if self._request is not None and self._savepoint is not None:
+            await self._savepoint.commit()
+            self._request.unit_committed(self._outbox.after_commit if events else None)
+            self._savepoint = await self.session.begin_nested()  # what follows is not committed
+        else:
+            await self.session.commit()
+            if events:
+                self._outbox.after_commit()
+
+    async def _undo(self) -> None:
+        if self._request is not None and self._savepoint is not None:
+            await self._savepoint.rollback()
+            self._savepoint = await self.session.begin_nested()
+        else:
+            await self.session.rollback()
