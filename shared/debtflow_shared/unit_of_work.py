@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Generic, Protocol, Self
+from typing import Any, Generic, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 from typing_extensions import TypeVar
@@ -48,8 +48,8 @@ request_transaction: ContextVar[RequestTransaction | None] = ContextVar(
 )
 
 
-R_co = TypeVar("R_co", covariant=True, default=None)
-"""A service's repositories, as one object (``uow.repos.invoices``); None where it has none."""
+R_co = TypeVar("R_co", covariant=True, default=Any)
+"""A service's repositories as one object (``uow.repos.invoices``); Any when not said."""
 
 
 class AbstractUnitOfWork(ABC, Generic[R_co]):

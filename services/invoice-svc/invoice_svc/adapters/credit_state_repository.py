@@ -61,18 +61,21 @@ class CreditStateRepository:
         }
         t = debtor_credit_state.c
         if key in self._stored:
-            await self._session.execute(
+            result = await self._session.execute(
                 update(debtor_credit_state)
                 .where(t.tenant_id == state.tenant_id, t.debtor_id == state.debtor_id)
                 .values(**values)
             )
-        else:
-            await self._session.execute(
-                insert(debtor_credit_state).values(
-                    tenant_id=state.tenant_id, debtor_id=state.debtor_id, **values
-                )
+            # One repository serves a whole unit of work: a row it inserted may have been
+            # undone by a savepoint since, so a missed update inserts after all.
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                return
+        await self._session.execute(
+            insert(debtor_credit_state).values(
+                tenant_id=state.tenant_id, debtor_id=state.debtor_id, **values
             )
-            self._stored.add(key)
+        )
+        self._stored.add(key)
 
     async def remember_request(
         self, tenant_id: str, request_id: str, *, debtor_id: str, kind: str, now: datetime

@@ -5,29 +5,30 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from debtflow_shared.catalog.money import Money
-from debtflow_shared.unit_of_work import UnitOfWork
-from invoice_svc.adapters.credit_state_repository import CreditStateRepository
-from invoice_svc.adapters.invoice_repository import InvoiceRepository
+from debtflow_shared.unit_of_work import AbstractUnitOfWork
 from invoice_svc.domain.credit_limit import CreditState
 from invoice_svc.domain.debtor import Debtor
+from invoice_svc.domain.repositories import CreditStates, Repositories
+
+Work = AbstractUnitOfWork[Repositories]
 
 
-async def reassess_credit_limit(uow: UnitOfWork, debtor: Debtor) -> None:
+async def reassess_credit_limit(uow: Work, debtor: Debtor) -> None:
     """After a change that moved the debtor's open balance (the caller holds the debtor lock).
 
     The balance counts collectible invoices in the credit limit's currency.
     """
-    states = CreditStateRepository(uow.session)
+    states = uow.repos.credit_states
     state = await states.get(debtor.tenant_id, debtor.id)
     if not _watched(debtor, state):
         return
-    balance = await InvoiceRepository(uow.session).open_balance(
+    balance = await uow.repos.balances.open_balance(
         debtor.tenant_id, debtor.id, _balance_currency(debtor)
     )
     await _decide(uow, states, state, debtor, balance)
 
 
-async def reassess_credit_limits(uow: UnitOfWork, debtors: Collection[Debtor]) -> None:
+async def reassess_credit_limits(uow: Work, debtors: Collection[Debtor]) -> None:
     """:func:`reassess_credit_limit` for many debtors of one tenant, in id order.
 
     Two queries whatever their number (states, then balances), so a batch can reassess
@@ -36,12 +37,10 @@ async def reassess_credit_limits(uow: UnitOfWork, debtors: Collection[Debtor]) -
     if not debtors:
         return
     tenant_id = next(iter(debtors)).tenant_id
-    states = CreditStateRepository(uow.session)
+    states = uow.repos.credit_states
     state_of = await states.get_many(tenant_id, [d.id for d in debtors])
     watched = [d for d in sorted(debtors, key=lambda d: d.id) if _watched(d, state_of[d.id])]
-    balances = await InvoiceRepository(uow.session).open_balances(
-        tenant_id, [d.id for d in watched]
-    )
+    balances = await uow.repos.balances.open_balances(tenant_id, [d.id for d in watched])
     for debtor in watched:
         balance = balances.get((debtor.id, _balance_currency(debtor)), 0)
         await _decide(uow, states, state_of[debtor.id], debtor, balance)
@@ -58,8 +57,8 @@ def _balance_currency(debtor: Debtor) -> str:
 
 
 async def _decide(
-    uow: UnitOfWork,
-    states: CreditStateRepository,
+    uow: Work,
+    states: CreditStates,
     state: CreditState,
     debtor: Debtor,
     balance_minor: int,

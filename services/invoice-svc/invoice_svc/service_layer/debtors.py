@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from debtflow_shared.envelope import new_event_id
-from debtflow_shared.unit_of_work import UnitOfWork
-from invoice_svc.adapters.debtor_repository import DebtorRepository, ErpIdTaken
+from debtflow_shared.unit_of_work import AbstractUnitOfWork
+from invoice_svc.adapters.debtor_repository import ErpIdTaken
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
+from invoice_svc.domain.repositories import Debtors, Repositories
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
 from invoice_svc.service_layer.invoices import ErpIdConflict
+
+Work = AbstractUnitOfWork[Repositories]
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class UpsertResult:
     credit_limit_changed: bool = False
 
 
-async def upsert_debtor(uow: UnitOfWork, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
+async def upsert_debtor(uow: Work, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
     """Create a debtor, or update the one with the same ERP id; re-sending changes nothing."""
     async with uow:
         result = await upsert_debtor_in(uow, tenant_id, profile)
@@ -29,9 +32,9 @@ async def upsert_debtor(uow: UnitOfWork, tenant_id: str, profile: DebtorProfile)
     return result
 
 
-async def upsert_debtor_in(uow: UnitOfWork, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
+async def upsert_debtor_in(uow: Work, tenant_id: str, profile: DebtorProfile) -> UpsertResult:
     """:func:`upsert_debtor` inside a unit of work that is already open (a consumer's)."""
-    repository = DebtorRepository(uow.session)
+    repository = uow.repos.debtors
     existing = await repository.get_by_erp_id(tenant_id, profile.erp_id) if profile.erp_id else None
     result = register_or_change(uow, tenant_id, existing, profile)
     if result.created and not await repository.add(result.debtor):
@@ -39,14 +42,15 @@ async def upsert_debtor_in(uow: UnitOfWork, tenant_id: str, profile: DebtorProfi
         winner = await repository.get_by_erp_id(tenant_id, profile.erp_id or "")
         assert winner is not None, "read committed: the winner's row is visible now"
         result = register_or_change(uow, tenant_id, winner, profile)
+    # Tracked first: the new profile is announced before the hold its new limit causes.
+    uow.track(result.debtor)
     if not result.created:
         await _store_change(uow, repository, result)
-    uow.track(result.debtor)
     return result
 
 
 def register_or_change(
-    uow: UnitOfWork, tenant_id: str, existing: Debtor | None, profile: DebtorProfile
+    uow: Work, tenant_id: str, existing: Debtor | None, profile: DebtorProfile
 ) -> UpsertResult:
     """A new debtor with ``profile``, or ``existing`` (the one with its ERP id) changed to it.
 
@@ -68,9 +72,7 @@ def register_or_change(
     )
 
 
-async def _store_change(
-    uow: UnitOfWork, repository: DebtorRepository, result: UpsertResult
-) -> None:
+async def _store_change(uow: Work, repository: Debtors, result: UpsertResult) -> None:
     """Save an existing debtor's change; a new credit limit re-decides its hold at once."""
     if result.changed:
         await repository.save(result.debtor)  # the update holds the debtor's row lock
@@ -79,7 +81,7 @@ async def _store_change(
 
 
 async def update_debtor(
-    uow: UnitOfWork, tenant_id: str, debtor_id: str, profile: DebtorProfile
+    uow: Work, tenant_id: str, debtor_id: str, profile: DebtorProfile
 ) -> Debtor | None:
     """Replace a debtor's profile; None when the tenant has no such debtor.
 
@@ -87,7 +89,7 @@ async def update_debtor(
     (:class:`ErpIdConflict` naming ``erp_id``), also when a concurrent request takes it first.
     """
     async with uow:
-        repository = DebtorRepository(uow.session)
+        repository = uow.repos.debtors
         debtor = await repository.get(tenant_id, debtor_id)
         if debtor is None:
             return None
@@ -96,12 +98,12 @@ async def update_debtor(
             holder = await repository.get_by_erp_id(tenant_id, erp_id)
             if holder is not None and holder.id != debtor.id:
                 raise _erp_id_of_another_debtor(erp_id)
+        uow.track(debtor)
         try:
             change = register_or_change(uow, tenant_id, debtor, profile)
             await _store_change(uow, repository, change)
         except ErpIdTaken:
             raise _erp_id_of_another_debtor(erp_id or "") from None
-        uow.track(debtor)
         await uow.commit()
     return debtor
 
@@ -110,15 +112,13 @@ def _erp_id_of_another_debtor(erp_id: str) -> ErpIdConflict:
     return ErpIdConflict(f"ERP id {erp_id!r} belongs to another debtor", field="erp_id")
 
 
-async def get_debtor(uow: UnitOfWork, tenant_id: str, debtor_id: str) -> Debtor | None:
+async def get_debtor(uow: Work, tenant_id: str, debtor_id: str) -> Debtor | None:
     async with uow:
-        return await DebtorRepository(uow.session).get(tenant_id, debtor_id)
+        return await uow.repos.debtors.get(tenant_id, debtor_id)
 
 
 async def list_debtors(
-    uow: UnitOfWork, tenant_id: str, *, after: str | None, limit: int, erp_id: str | None = None
+    uow: Work, tenant_id: str, *, after: str | None, limit: int, erp_id: str | None = None
 ) -> list[Debtor]:
     async with uow:
-        return await DebtorRepository(uow.session).list(
-            tenant_id, after=after, limit=limit, erp_id=erp_id
-        )
+        return await uow.repos.debtors.list(tenant_id, after=after, limit=limit, erp_id=erp_id)
