@@ -6,6 +6,7 @@ from pathlib import Path
 
 from debtflow_shared.service import ServiceDefinition
 from invoice_svc import consumers
+from invoice_svc.adapters.repositories import SqlRepositories
 from invoice_svc.adapters.tables import idempotency_keys, metadata, platform
 from invoice_svc.api import (
     batches,
@@ -43,6 +44,7 @@ DEFINITION = ServiceDefinition(
         ledger_settings.router,
     ],
     idempotency_table=idempotency_keys,
+    repositories=SqlRepositories,
     handlers=consumers.handlers,
     tags=[
         ("debtors", "Businesses that owe money, their contacts and credit policy"),
