@@ -9,11 +9,9 @@ from debtflow_shared.bus.base import OutboundMessage
 from debtflow_shared.catalog.debtor import ContactKind, DebtorUpsertedV2, PhoneContact
 from debtflow_shared.envelope import Envelope
 from debtflow_shared.service import ServiceRuntime
-from escalation_svc.adapters.debtor_profile_repository import (
-    DebtorProfile,
-    DebtorProfileRepository,
-)
+from escalation_svc.adapters.debtor_profile_repository import DebtorProfileRepository
 from escalation_svc.bootstrap import DEFINITION as ESCALATION
+from escalation_svc.domain.debtor_profile import DebtorProfile
 from escalation_svc.settings import EscalationSettings
 from tests.support.api import api_client, bearer
 from tests.support.harness import T0, Backend, eventually

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from invoice_svc.adapters.debtor_repository import ErpIdTaken, StaleDebtor
+from debtflow_shared.optimistic_lock import ConcurrentUpdate
+from invoice_svc.adapters.debtor_repository import ErpIdTaken
 from invoice_svc.domain.credit_limit import CreditState
 from invoice_svc.domain.debtor import Debtor
 
@@ -72,7 +73,7 @@ class FakeDebtors:
     async def save(self, debtor: Debtor) -> None:
         row = self._rows.get((debtor.tenant_id, debtor.id))
         if row is None or row.version != debtor.version - 1:
-            raise StaleDebtor(debtor.id)
+            raise ConcurrentUpdate(f"debtor {debtor.id}")
         holder = self._with_erp_id(debtor.tenant_id, debtor.profile.erp_id or "")
         if holder is not None and holder.id != debtor.id:
             raise ErpIdTaken(debtor.profile.erp_id)

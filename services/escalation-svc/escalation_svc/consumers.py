@@ -1,43 +1,10 @@
-"""What escalation-svc does with the events it consumes (each behind the inbox)."""
+"""The topics escalation-svc consumes and the use case each goes to (behind the inbox)."""
 
 from __future__ import annotations
 
-import json
-
-from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2
-from debtflow_shared.event_consumer import ReceivedEvent
+from debtflow_shared.catalog.debtor import DebtorUpsertedV2
 from debtflow_shared.service import HandlerMap, ServiceRuntime
-from debtflow_shared.unit_of_work import UnitOfWork
-from escalation_svc.adapters.debtor_profile_repository import (
-    DebtorProfile,
-    DebtorProfileRepository,
-)
-
-
-async def on_debtor_upserted(
-    event: ReceivedEvent[DebtorUpserted | DebtorUpsertedV2], uow: UnitOfWork
-) -> None:
-    # Both versions are on the topic (v1 from before invoice-svc published v2): read as v2.
-    data = event.payload
-    if isinstance(data, DebtorUpserted):
-        data = DebtorUpsertedV2.from_v1(data)
-    await DebtorProfileRepository(uow.session).put_if_newer(
-        DebtorProfile(
-            tenant_id=event.tenant_id,
-            debtor_id=data.debtor_id,
-            version=data.version,
-            name=data.name,
-            country=data.country,
-            currency=data.currency,
-            language=data.language,
-            time_zone=data.time_zone,
-            preferred_channel=data.preferred_channel.value if data.preferred_channel else None,
-            contacts_json=json.dumps([c.model_dump(mode="json") for c in data.contacts]),
-            updated_at=event.envelope.time,
-            tags=data.tags,
-            credit_policy=data.credit_policy,
-        )
-    )
+from escalation_svc.service_layer.debtor_profiles import on_debtor_upserted
 
 
 def handlers(_runtime: ServiceRuntime) -> HandlerMap:

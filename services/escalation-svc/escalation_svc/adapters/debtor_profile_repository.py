@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import CreditPolicy
 from escalation_svc.adapters.tables import debtor_profiles
-
-
-@dataclass(frozen=True)
-class DebtorProfile:
-    tenant_id: str
-    debtor_id: str
-    version: int
-    name: str
-    country: str
-    currency: str
-    language: str
-    time_zone: str
-    preferred_channel: str | None
-    contacts_json: str
-    updated_at: datetime
-    tags: tuple[str, ...] = ()
-    credit_policy: CreditPolicy = field(default_factory=CreditPolicy)
-
+from escalation_svc.domain.debtor_profile import DebtorProfile
 
 _PLAIN_COLUMNS = (
     "tenant_id",

@@ -13,7 +13,7 @@ from debtflow_shared.auth import Principal
 from debtflow_shared.catalog.debtor import CreditPolicy
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
-from escalation_svc.adapters.debtor_profile_repository import DebtorProfileRepository
+from escalation_svc.service_layer.debtor_profiles import get_debtor_profile
 
 router = APIRouter(prefix="/debtors", tags=["debtors"])
 
@@ -45,8 +45,9 @@ async def read_debtor(
     request: Request,
     principal: Annotated[Principal, Depends(require("cases:read"))],
 ) -> DebtorView:
-    async with request.app.state.runtime.uow() as uow:
-        profile = await DebtorProfileRepository(uow.session).get(principal.tenant_id, debtor_id)
+    profile = await get_debtor_profile(
+        request.app.state.runtime.uow(), principal.tenant_id, debtor_id
+    )
     if profile is None:
         raise NotFound(f"debtor {debtor_id} not found")
     return DebtorView(
