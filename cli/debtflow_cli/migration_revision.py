@@ -58,12 +58,14 @@ def write_revision(
     message: str,
     *,
     database_url: str | None = None,
+    schema: str | None = None,
     why: str | None = None,
 ) -> Path:
     """Write the service's next migration, from its models' difference to its migrations.
 
     Without ``database_url`` the comparison runs on a throwaway SQLite database in a
-    temporary folder; a PostgreSQL ``database_url`` is brought to head first.
+    temporary folder; a PostgreSQL ``database_url`` is brought to head first, in ``schema``
+    (default: the service's short name, as ``debtflow migrate`` uses).
     Raises :class:`RevisionRefused` when the models and the migrations agree.
     """
     config = alembic_config(definition.migrations, "", definition.short_name)
@@ -78,7 +80,7 @@ def write_revision(
     head = heads[0]
     with tempfile.TemporaryDirectory(prefix="debtflow-revision-") as scratch:
         url = database_url or f"sqlite+aiosqlite:///{Path(scratch) / 'head.sqlite'}"
-        change = asyncio.run(_difference(definition, url))
+        change = asyncio.run(_difference(definition, url, schema or definition.short_name))
     if change is None:
         raise RevisionRefused(
             f"models and migrations agree: {definition.name} needs no new migration"
@@ -105,8 +107,9 @@ def next_revision_id(head: str) -> str:
     return f"{int(head) + 1:0{len(head)}d}"
 
 
-async def _difference(definition: ServiceDefinition, url: str) -> RenderedChange | None:
-    schema = definition.short_name
+async def _difference(
+    definition: ServiceDefinition, url: str, schema: str
+) -> RenderedChange | None:
     await upgrade_to_head(definition.migrations, url, schema)
     engine = create_engine(url, schema=schema, pool_size=1)
     try:
