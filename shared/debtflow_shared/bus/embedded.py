@@ -15,11 +15,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, insert, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from debtflow_shared.bus.base import InboundMessage, MessageHandler, OutboundMessage
-from debtflow_shared.db import UTCDateTime
+from debtflow_shared.db import UTCDateTime, create_engine
 
 _metadata = MetaData()
 dead_letters = Table(
@@ -31,7 +43,25 @@ dead_letters = Table(
     Column("value", LargeBinary, nullable=False),
     Column("headers", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Set by `debtflow dlq replay`, so a second replay of the same set skips the row.
+    Column("replayed_at", UTCDateTime, nullable=True),
 )
+
+
+def dead_letter_engine(path: Path | None) -> AsyncEngine:
+    """The dead-letter file's engine: WAL and a busy timeout, as ``debtflow run`` and
+    ``debtflow dlq`` may write it from two processes at once (in memory without a path)."""
+    if path is None:
+        return create_async_engine("sqlite+aiosqlite://")
+    return create_engine(f"sqlite+aiosqlite:///{path}", pool_size=2)
+
+
+def prepare_dead_letter_table(connection: Connection) -> None:
+    """Create the table, or add the columns a file written by an older version lacks."""
+    _metadata.create_all(connection)
+    present = {row[1] for row in connection.execute(text("PRAGMA table_info(dead_letter)"))}
+    if "replayed_at" not in present:
+        connection.execute(text("ALTER TABLE dead_letter ADD COLUMN replayed_at DATETIME"))
 
 
 @dataclass(frozen=True)
@@ -67,14 +97,9 @@ class EmbeddedBus:
         self._subscriptions = [s for s in self._subscriptions if s.handler is not handler]
 
     async def start(self) -> None:
-        url = (
-            f"sqlite+aiosqlite:///{self._dead_letter_path}"
-            if self._dead_letter_path
-            else "sqlite+aiosqlite://"
-        )
-        self._engine = create_async_engine(url)
+        self._engine = dead_letter_engine(self._dead_letter_path)
         async with self._engine.begin() as connection:
-            await connection.run_sync(_metadata.create_all)
+            await connection.run_sync(prepare_dead_letter_table)
 
     async def stop(self) -> None:
         if self._engine is not None:
