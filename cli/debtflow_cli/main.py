@@ -29,7 +29,10 @@ token_app = typer.Typer(help="Bearer tokens for the APIs.", no_args_is_help=True
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(keys_app, name="keys")
-migrate_app = typer.Typer(help="Service databases: migrate them, or write the next migration.")
+migrate_app = typer.Typer(
+    help="Service databases: with no command, migrate them all (`migrate up`); `migrate "
+    "revision` writes a service's next migration."
+)
 app.add_typer(migrate_app, name="migrate")
 console = Console(stderr=True)
 
