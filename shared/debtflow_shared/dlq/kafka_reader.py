@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from debtflow_shared.bus.kafka import KafkaOptions
 from debtflow_shared.dlq.letter import DLQ_SUFFIX, DeadLetter, DeadLetterFilter
@@ -58,15 +59,13 @@ class KafkaDeadLetters:
         )
 
     async def find(self, criteria: DeadLetterFilter) -> list[DeadLetter]:
+        only = criteria.dlq_topic()
+        partitions = await self._dlq_partitions(None if only is None else self._physical(only))
+        if not partitions:
+            return []
         consumer = self._consumer()
         await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
         try:
-            topics = await self._dlq_topics(consumer, criteria.dlq_topic())
-            partitions = [
-                TopicPartition(topic, partition)
-                for topic in topics
-                for partition in sorted(consumer.partitions_for_topic(topic) or ())
-            ]
             letters = await self._read_to_end(consumer, partitions)
         finally:
             await consumer.stop()
@@ -79,12 +78,11 @@ class KafkaDeadLetters:
             return None
         topic, partition, offset = parsed
         tp = TopicPartition(self._physical(topic), partition)
+        if tp not in await self._dlq_partitions(tp.topic):
+            return None
         consumer = self._consumer()
         await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
         try:
-            await consumer.topics()  # metadata for every topic, so the partition is known
-            if partition not in (consumer.partitions_for_topic(tp.topic) or ()):
-                return None
             consumer.assign([tp])
             end = (await consumer.end_offsets([tp]))[tp]
             start = (await consumer.beginning_offsets([tp]))[tp]
@@ -105,19 +103,34 @@ class KafkaDeadLetters:
     async def close(self) -> None:
         return None
 
-    async def _dlq_topics(self, consumer: AIOKafkaConsumer, only: str | None) -> list[str]:
-        every = await consumer.topics()
-        prefix = self._options.topic_prefix
-        mine = [topic for topic in every if topic.startswith(prefix) and topic.endswith(DLQ_SUFFIX)]
-        if only is not None:
-            mine = [topic for topic in mine if topic == self._physical(only)]
-        return sorted(mine)
+    async def _dlq_partitions(self, only: str | None) -> list[TopicPartition]:
+        """Every partition of this deployment's ``.dlq`` topics (or of ``only``)."""
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self._options.bootstrap_servers,
+            client_id=f"{self._options.client_id}-dlq-admin",
+        )
+        await asyncio.wait_for(admin.start(), self._options.operation_timeout_seconds)
+        try:
+            prefix = self._options.topic_prefix
+            topics = sorted(
+                topic
+                for topic in await admin.list_topics()
+                if topic.startswith(prefix)
+                and topic.endswith(DLQ_SUFFIX)
+                and (only is None or topic == only)
+            )
+            described = await admin.describe_topics(topics) if topics else []
+        finally:
+            await admin.close()
+        return [
+            TopicPartition(topic["topic"], partition["partition"])
+            for topic in described
+            for partition in sorted(topic["partitions"], key=lambda p: int(p["partition"]))
+        ]
 
     async def _read_to_end(
         self, consumer: AIOKafkaConsumer, partitions: Sequence[TopicPartition]
     ) -> list[DeadLetter]:
-        if not partitions:
-            return []
         consumer.assign(list(partitions))
         end = await consumer.end_offsets(list(partitions))
         remaining = {tp for tp in partitions if end[tp] > 0}
