@@ -42,7 +42,7 @@ dlq_app = typer.Typer(
     help="Dead letters: list, show, and replay them once their cause is fixed.",
     no_args_is_help=True,
 )
-out = Console(soft_wrap=True)
+out = Console()
 console = Console(stderr=True)
 
 T = TypeVar("T")
@@ -170,27 +170,34 @@ def summary(letter: DeadLetter) -> dict[str, Any]:
 
 
 def _table(letters: list[DeadLetter]) -> Table:
-    table = Table(show_lines=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("dead-lettered", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
-    table.add_column("reason", no_wrap=True)
-    table.add_column("tenant", no_wrap=True)
-    table.add_column("replayed", no_wrap=True)
-    table.add_column("error", overflow="ellipsis", max_width=60, no_wrap=True)
-    for letter in letters:
-        envelope = letter.envelope()
-        at = letter.dead_lettered_at
-        table.add_row(
-            letter.id,
-            at.strftime("%Y-%m-%d %H:%M:%S") if at else "?",
-            letter.topic,
-            letter.reason or "?",
-            envelope.tenantid if envelope else "-",
-            letter.replayed_at.strftime("%Y-%m-%d %H:%M:%S") if letter.replayed_at else "no",
-            letter.error or "",
-        )
+    rows = [_row(letter) for letter in letters]
+    names = ("id", "dead-lettered", "topic", "reason", "tenant", "replayed", "error")
+    widths = [max(len(name), *(len(row[i]) for row in rows)) for i, name in enumerate(names)]
+    # Rich would shrink any column to fit a narrow terminal: only the error gives way.
+    room = out.width - sum(widths[:-1]) - 3 * len(names) - 1
+    table = Table()
+    for name, width in zip(names[:-1], widths, strict=False):
+        table.add_column(name, no_wrap=True, width=width)
+    shown = room >= len("error")
+    if shown:
+        table.add_column("error", no_wrap=True, overflow="ellipsis", width=min(room, widths[-1]))
+    for row in rows:
+        table.add_row(*(row if shown else row[:-1]))
     return table
+
+
+def _row(letter: DeadLetter) -> tuple[str, ...]:
+    envelope = letter.envelope()
+    at = letter.dead_lettered_at
+    return (
+        letter.id,
+        at.strftime("%Y-%m-%d %H:%M") if at else "?",
+        letter.topic,
+        letter.reason or "?",
+        envelope.tenantid if envelope else "-",
+        letter.replayed_at.strftime("%Y-%m-%d %H:%M") if letter.replayed_at else "no",
+        (letter.error or "").splitlines()[0] if letter.error else "",
+    )
 
 
 # -- show -------------------------------------------------------------------------------
