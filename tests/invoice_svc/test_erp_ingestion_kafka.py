@@ -14,10 +14,11 @@ from debtflow_shared.catalog.invoice import InvoiceIssued, PaymentReceived
 from debtflow_shared.envelope import Envelope
 from debtflow_shared.service import ServiceRuntime
 from invoice_svc.adapters.debtor_repository import DebtorRepository
-from invoice_svc.adapters.invoice_repository import InvoiceFilter, InvoiceRepository
+from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.parking_lot import ParkingLot
 from invoice_svc.bootstrap import DEFINITION as INVOICE
 from invoice_svc.domain.invoice import Invoice
+from invoice_svc.domain.invoice_filter import InvoiceFilter
 from invoice_svc.settings import InvoiceSettings
 from tests.support.harness import T0, Backend, Recorder, eventually
 

@@ -33,8 +33,9 @@ from debtflow_shared.context import traced
 from debtflow_shared.http.idempotency import install_idempotency
 from debtflow_shared.http.openapi import install_openapi
 from debtflow_shared.http.problems import (
+    INTERNAL,
+    UNPROCESSABLE,
     Conflict,
-    Unprocessable,
     install_problem_handlers,
     problem_response,
 )
@@ -105,10 +106,8 @@ def _install_request_context(app: FastAPI, runtime: ServiceRuntime) -> None:
                 # Answered here, inside the trace, so that a failure is logged like any answer.
                 log.exception("request failed", method=request.method, path=request.url.path)
                 response = problem_response(
-                    500,
-                    "Internal server error",
+                    INTERNAL,
                     f"the request failed; quote correlation id {correlation_id}",
-                    "internal",
                     instance=request.url.path,
                 )
             route = request.scope.get("route")
@@ -247,9 +246,7 @@ def _admin_router() -> APIRouter:
             else:
                 clock.advance(timedelta(seconds=move.advance_seconds or 0))
         except (TimeTravelBackwards, ClockOutOfRange) as error:
-            raise Unprocessable(
-                str(error), errors=[{"field": field, "message": str(error)}]
-            ) from None
+            raise UNPROCESSABLE.problem(str(error), field=field) from None
         return ClockState(now=clock.now(), controllable=True, frozen=clock.frozen)
 
     return router

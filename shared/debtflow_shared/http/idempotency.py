@@ -31,14 +31,30 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import Table, insert, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from debtflow_shared.auth import Principal
-from debtflow_shared.http.problems import Unprocessable, field_error, problem_response
+from debtflow_shared.db import UTCDateTime
+from debtflow_shared.http.problems import (
+    UNPROCESSABLE,
+    ProblemType,
+    field_error,
+    problem_response,
+)
 from debtflow_shared.unit_of_work import request_transaction
 
 HEADER = "Idempotency-Key"
@@ -49,6 +65,28 @@ KILL_BEFORE_COMMIT, KILL_AFTER_COMMIT = "kill-before-commit", "kill-after-commit
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _REPLAYED_HEADERS = ("content-type", "location")
 _NOT_STORED = frozenset({401, 403, 408, 409, 413, 425, 429})
+IDEMPOTENCY_KEY_REUSED = ProblemType(422, UNPROCESSABLE.title, "idempotency-key-reused")
+
+
+def define_idempotency_table(metadata: MetaData) -> Table:
+    """The ``idempotency_keys`` table the middleware keeps answers in, on a service's metadata.
+
+    A new service's migration creates it with
+    :func:`debtflow_shared.migrations.create_idempotency_table`.
+    """
+    return Table(
+        "idempotency_keys",
+        metadata,
+        Column("tenant_id", String(64), nullable=False),
+        Column("subject", String(200), nullable=False),  # the token's subject: keys are per caller
+        Column("key", String(200), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("response_headers", Text, nullable=False),  # JSON: content-type, location
+        Column("response_body", Text, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        PrimaryKeyConstraint("tenant_id", "subject", "key"),
+    )
 
 
 class IdempotentReplay(Exception):
@@ -102,7 +140,7 @@ class IdempotentRequest:
                 await self._commit()  # an earlier unit of work's writes, before the next one
             return self.session
         if not 1 <= len(self.key) <= 200:
-            raise Unprocessable(
+            raise UNPROCESSABLE.problem(
                 "Idempotency-Key must be 1 to 200 characters",
                 errors=[field_error(HEADER, "must be 1 to 200 characters")],
             )
@@ -183,10 +221,8 @@ class IdempotentRequest:
     def _replay(self, stored: dict[str, Any]) -> Response:
         if stored["request_hash"] != self._digest.hexdigest():
             return problem_response(
-                422,
-                Unprocessable.title,
+                IDEMPOTENCY_KEY_REUSED,
                 "this Idempotency-Key was used with a different request",
-                "idempotency-key-reused",
                 errors=[field_error(HEADER, "already used with a different request")],
             )
         headers = json.loads(stored["response_headers"]) | {REPLAYED: "true"}

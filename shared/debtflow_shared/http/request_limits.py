@@ -11,7 +11,7 @@ from fastapi import HTTPException
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from debtflow_shared.http.problems import problem_response
+from debtflow_shared.http.problems import CONTENT_TOO_LARGE, problem_response
 
 BATCH_SEGMENT = "/batches/"
 
@@ -40,9 +40,7 @@ class RequestBodyLimit:
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             too_large = BodyTooLarge(limit)
-            answer = problem_response(
-                413, "Content too large", str(too_large.detail), "content-too-large"
-            )
+            answer = problem_response(CONTENT_TOO_LARGE, str(too_large.detail))
             await answer(scope, receive, send)
             return
         received = 0

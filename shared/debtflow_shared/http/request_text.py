@@ -13,7 +13,12 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from debtflow_shared.http.problems import field_error, problem_response
+from debtflow_shared.http.problems import (
+    NOT_FOUND,
+    UNPROCESSABLE,
+    field_error,
+    problem_response,
+)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -30,9 +35,7 @@ class RequestTextGuard:
             return
         path: str = scope["path"]
         if _CONTROL.search(path):
-            answer = problem_response(
-                404, "Not found", "no resource has a control character in its path", "not-found"
-            )
+            answer = problem_response(NOT_FOUND, "no resource has a control character in its path")
             await answer(scope, receive, send)
             return
         query = scope.get("query_string", b"").decode("latin-1")
@@ -40,10 +43,8 @@ class RequestTextGuard:
             if _CONTROL.search(name) or _CONTROL.search(value):
                 field = _CONTROL.sub("?", name)
                 answer = problem_response(
-                    422,
-                    "Unprocessable content",
+                    UNPROCESSABLE,
                     f"invalid field(s): {field}",
-                    "validation",
                     errors=[field_error(field, "control characters are not allowed")],
                 )
                 await answer(scope, receive, send)

@@ -26,6 +26,7 @@ from debtflow_shared.catalog.debtor import (
     contact_v2,
 )
 from debtflow_shared.db import insert_if_absent, insert_unless_present
+from debtflow_shared.optimistic_lock import ConcurrentUpdate
 from invoice_svc.adapters.tables import debtors
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
@@ -47,10 +48,6 @@ def _reach_of(stored: str) -> _Reach:
         upgraded = (contact_v2(c) for c in _v1_contacts.validate_json(stored))
         return _Reach(contacts=tuple(c for c in upgraded if c is not None))
     return _Reach.model_validate_json(stored)
-
-
-class StaleDebtor(Exception):
-    """Someone else changed the debtor since it was loaded."""
 
 
 class ErpIdTaken(Exception):
@@ -149,7 +146,7 @@ class DebtorRepository:
             # debtor took the ERP id after this change was checked. The transaction is lost.
             raise ErpIdTaken(debtor.profile.erp_id) from error
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise StaleDebtor(debtor.id)
+            raise ConcurrentUpdate(debtor.id)
 
 
 def _new_row(debtor: Debtor) -> dict[str, Any]:

@@ -17,14 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.db import insert_if_absent, insert_unless_present
+from debtflow_shared.optimistic_lock import ConcurrentUpdate
 from invoice_svc.adapters.tables import credit_notes, debtors, invoices, principal_changes
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.invoice import CHASED, COLLECTIBLE, Invoice, InvoiceLine, InvoiceTerms
+from invoice_svc.domain.invoice_filter import InvoiceFilter
 from invoice_svc.domain.principal_history import ChangeKind, PrincipalChange
-
-
-class StaleInvoice(Exception):
-    """Someone else changed the invoice since it was loaded."""
 
 
 @dataclass
@@ -34,15 +32,6 @@ class _Staged:
     tenant_id: str
     loaded_version: int  # what the database holds until the change is written
     columns: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class InvoiceFilter:
-    status: InvoiceStatus | None = None
-    debtor_id: str | None = None
-    overdue: bool | None = None
-    due_from: date | None = None
-    due_to: date | None = None
 
 
 class InvoiceRepository:
@@ -251,7 +240,7 @@ class InvoiceRepository:
             .values(**self._changed_columns(invoice))
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise StaleInvoice(invoice.id)
+            raise ConcurrentUpdate(invoice.id)
         self._stored_versions[invoice.id] = invoice.version
         await self._write_principal_changes([invoice])
 
@@ -298,7 +287,7 @@ class InvoiceRepository:
             # Where counts are unreliable the rows are locked (loaded FOR UPDATE) anyway.
             counted = self._session.get_bind().dialect.supports_sane_multi_rowcount
             if counted and result.rowcount != len(rows):  # type: ignore[attr-defined]
-                raise StaleInvoice(", ".join(r["key_id"] for r in rows))
+                raise ConcurrentUpdate(", ".join(r["key_id"] for r in rows))
         if changes:
             await self._session.execute(insert(principal_changes), changes)
         self._stored_versions.update((i, s.columns["version"]) for i, s in staged.items())

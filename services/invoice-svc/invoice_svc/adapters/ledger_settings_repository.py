@@ -6,12 +6,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_if_absent
+from debtflow_shared.optimistic_lock import ConcurrentUpdate
 from invoice_svc.adapters.tables import ledger_settings
 from invoice_svc.domain.ledger_settings import AllocationOrder, LedgerRules, LedgerSettings
-
-
-class StaleLedgerSettings(Exception):
-    """Another request changed the settings between this request's read and write."""
 
 
 class LedgerSettingsRepository:
@@ -49,4 +46,4 @@ class LedgerSettingsRepository:
             )
             stored = changed.first() is not None
         if not stored:
-            raise StaleLedgerSettings("the ledger settings were changed by another request; retry")
+            raise ConcurrentUpdate(f"ledger settings version {settings.version - 1}")

@@ -10,9 +10,8 @@ import io
 
 from PIL import Image, UnidentifiedImageError
 
-from invoice_svc.domain.creditor_profile import InvalidLogo, Logo
+from invoice_svc.domain.creditor_profile import LOGO_MAX_SIDE_PIXELS, InvalidLogo, Logo
 
-MAX_SIDE_PIXELS = 2000
 _FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 
 
@@ -27,6 +26,6 @@ def checked_logo(media_type: str, data: bytes) -> Logo:
         raise InvalidLogo(f"the logo cannot be read as an image: {error}") from error
     if found != _FORMATS[media_type]:
         raise InvalidLogo(f"the logo is {found}, not {media_type}")
-    if max(size) > MAX_SIDE_PIXELS:
-        raise InvalidLogo(f"a logo is at most {MAX_SIDE_PIXELS} pixels on each side")
+    if max(size) > LOGO_MAX_SIDE_PIXELS:
+        raise InvalidLogo(f"a logo is at most {LOGO_MAX_SIDE_PIXELS} pixels on each side")
     return logo

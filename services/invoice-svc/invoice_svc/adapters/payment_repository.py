@@ -15,13 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_if_absent, insert_unless_present
+from debtflow_shared.optimistic_lock import ConcurrentUpdate
 from invoice_svc.adapters.tables import account_credits, allocations, payments
 from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.payment import AllocationLine, Payment, PaymentDetails, PaymentStatus
-
-
-class StalePayment(Exception):
-    """Someone else changed the payment since it was loaded."""
 
 
 class PaymentRepository:
@@ -112,7 +109,7 @@ class PaymentRepository:
             )
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise StalePayment(payment.id)
+            raise ConcurrentUpdate(payment.id)
         await self._session.execute(
             delete(allocations).where(allocations.c.payment_id == payment.id)
         )

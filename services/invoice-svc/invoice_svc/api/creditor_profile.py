@@ -16,15 +16,19 @@ from debtflow_shared.catalog.invoice import BankAccount, PostalAddress
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
-from invoice_svc.adapters.logo_image import MAX_SIDE_PIXELS, checked_logo
 from invoice_svc.domain.creditor_profile import (
     LOGO_MAX_BYTES,
+    LOGO_MAX_SIDE_PIXELS,
     CreditorDetails,
     CreditorProfile,
     InvalidLogo,
     Logo,
 )
-from invoice_svc.service_layer.creditor_profile import get_creditor_profile, set_creditor_profile
+from invoice_svc.service_layer.creditor_profile import (
+    get_creditor_profile,
+    readable_logo,
+    set_creditor_profile,
+)
 
 router = APIRouter(prefix="/creditor-profile", tags=["creditor profile"])
 
@@ -44,7 +48,7 @@ class LogoIn(BaseModel):
     data_base64: str = Field(
         max_length=(LOGO_MAX_BYTES + 2) // 3 * 4,
         description=(
-            f"at most {LOGO_MAX_BYTES // 1024} KiB decoded and {MAX_SIDE_PIXELS} pixels a side"
+            f"at most {LOGO_MAX_BYTES // 1024} KiB decoded and {LOGO_MAX_SIDE_PIXELS} pixels a side"
         ),
     )
 
@@ -58,7 +62,7 @@ class LogoIn(BaseModel):
         return value
 
     def to_logo(self) -> Logo:
-        return checked_logo(self.media_type, base64.b64decode(self.data_base64))
+        return readable_logo(self.media_type, base64.b64decode(self.data_base64))
 
     @classmethod
     def of(cls, logo: Logo) -> LogoIn:

@@ -10,13 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.http.dependencies import UnitOfWorkDep
-from debtflow_shared.http.problems import Conflict
 from debtflow_shared.http.security import require
-from invoice_svc.adapters.ledger_settings_repository import StaleLedgerSettings
+from invoice_svc.api.ledger_problems import LedgerRoute
 from invoice_svc.domain.ledger_settings import AllocationOrder, LedgerRules, LedgerSettings
 from invoice_svc.service_layer.ledger_settings import get_ledger_settings, set_ledger_settings
 
-router = APIRouter(prefix="/ledger-settings", tags=["ledger settings"])
+router = APIRouter(prefix="/ledger-settings", tags=["ledger settings"], route_class=LedgerRoute)
 
 _ORDER_HELP = (
     "Within one invoice, which a payment pays first: `principal_first` (the default: the "
@@ -65,8 +64,4 @@ async def put_settings(
     uow: UnitOfWorkDep,
 ) -> LedgerSettingsOut:
     rules = LedgerRules(allocation_order=body.allocation_order)
-    try:
-        settings = await set_ledger_settings(uow, principal.tenant_id, rules)
-    except StaleLedgerSettings as error:
-        raise Conflict(str(error)) from None
-    return LedgerSettingsOut.of(settings)
+    return LedgerSettingsOut.of(await set_ledger_settings(uow, principal.tenant_id, rules))

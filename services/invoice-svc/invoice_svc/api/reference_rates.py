@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -12,12 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from debtflow_shared.auth import Principal
 from debtflow_shared.catalog.common import SEVERAL_LINES, BusinessDate
 from debtflow_shared.http.dependencies import UnitOfWorkDep
-from debtflow_shared.http.problems import Unprocessable, field_error
 from debtflow_shared.http.security import require
-from invoice_svc.adapters.reference_rate_repository import ReferenceRateRepository
-from invoice_svc.domain.reference_rates import ReferenceRate, vouched_by_posting
+from invoice_svc.api.ledger_problems import LedgerRoute
+from invoice_svc.domain.reference_rates import ReferenceRate
+from invoice_svc.service_layer import reference_rates as use_cases
 
-router = APIRouter(prefix="/reference-rates", tags=["interest"])
+router = APIRouter(prefix="/reference-rates", tags=["interest"], route_class=LedgerRoute)
 
 Series = Literal["GB", "EA", "DE"]
 
@@ -61,8 +61,7 @@ async def rate_history(
     uow: UnitOfWorkDep,
     principal: Annotated[Principal, Depends(require("invoices:read"))],
 ) -> list[ReferenceRateOut]:
-    async with uow:
-        table = await ReferenceRateRepository(uow.session).table_for(principal.tenant_id)
+    table = await use_cases.reference_rate_table(uow, principal.tenant_id)
     return [ReferenceRateOut.of(rate) for rate in table.history(series)]
 
 
@@ -81,18 +80,7 @@ async def add_rate(
     principal: Annotated[Principal, Depends(require("admin"))],
 ) -> ReferenceRateOut:
     rate = ReferenceRate(body.series, body.effective_from, body.rate_percent, body.source)
-    async with uow:
-        repository = ReferenceRateRepository(uow.session)
-        await repository.put(principal.tenant_id, rate)
-        now = uow.clock.now()
-        await repository.confirm(
-            principal.tenant_id,
-            rate.jurisdiction,
-            vouched_by_posting(rate, now.astimezone(UTC).date()),
-            source=rate.source,
-            now=now,
-        )
-        await uow.commit()
+    await use_cases.add_reference_rate(uow, principal.tenant_id, rate)
     return ReferenceRateOut.of(rate)
 
 
@@ -135,8 +123,7 @@ async def read_checked_through(
     uow: UnitOfWorkDep,
     principal: Annotated[Principal, Depends(require("invoices:read"))],
 ) -> CheckedThroughOut:
-    async with uow:
-        table = await ReferenceRateRepository(uow.session).table_for(principal.tenant_id)
+    table = await use_cases.reference_rate_table(uow, principal.tenant_id)
     return CheckedThroughOut(series=series, checked_through=table.checked_through(series))
 
 
@@ -155,18 +142,7 @@ async def confirm_checked_through(
     uow: UnitOfWorkDep,
     principal: Annotated[Principal, Depends(require("admin"))],
 ) -> CheckedThroughOut:
-    async with uow:
-        if body.checked_through > uow.clock.now().astimezone(UTC).date():
-            message = "a rate cannot be confirmed for a day that has not come yet"
-            raise Unprocessable(message, errors=[field_error("checked_through", message)])
-        repository = ReferenceRateRepository(uow.session)
-        await repository.confirm(
-            principal.tenant_id,
-            series,
-            body.checked_through,
-            source=body.source,
-            now=uow.clock.now(),
-        )
-        table = await repository.table_for(principal.tenant_id)
-        await uow.commit()
-    return CheckedThroughOut(series=series, checked_through=table.checked_through(series))
+    checked_through = await use_cases.confirm_checked_through(
+        uow, principal.tenant_id, series, body.checked_through, source=body.source
+    )
+    return CheckedThroughOut(series=series, checked_through=checked_through)

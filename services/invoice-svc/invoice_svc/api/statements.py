@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.catalog.common import BusinessDate
@@ -20,7 +19,6 @@ from debtflow_shared.documents.locale_format import address_lines
 from debtflow_shared.http.dependencies import UnitOfWorkDep
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
-from invoice_svc.adapters.statement_pdf import render_statement_pdf
 from invoice_svc.domain.creditor_profile import CreditorDetails
 from invoice_svc.domain.statement import (
     CurrencyTotals,
@@ -29,7 +27,7 @@ from invoice_svc.domain.statement import (
     StatementItem,
     StatementLine,
 )
-from invoice_svc.service_layer.statements import account_statement
+from invoice_svc.service_layer.statements import account_statement, statement_pdf
 
 router = APIRouter(prefix="/debtors", tags=["statements"])
 
@@ -251,8 +249,7 @@ async def _statement(
 
 
 async def _pdf(statement: Statement) -> Response:
-    # Rendering is CPU work: keep it off the event loop.
-    body = await run_in_threadpool(render_statement_pdf, statement)
+    body = await statement_pdf(statement)
     name = f"statement-{statement.number}"
     return Response(
         body,

@@ -15,6 +15,7 @@ from debtflow_shared.aggregate import EventRecorder
 from debtflow_shared.catalog.invoice import BankAccount, CreditorProfileUpdated, PostalAddress
 
 LOGO_MAX_BYTES = 256 * 1024
+LOGO_MAX_SIDE_PIXELS = 2000  # checked where the image is decoded (adapters/logo_image.py)
 # The formats fpdf2 draws, by the signature their files start with.
 LOGO_SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 

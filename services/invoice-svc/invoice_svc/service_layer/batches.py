@@ -18,9 +18,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
+from debtflow_shared.optimistic_lock import ConcurrentUpdate
 from debtflow_shared.unit_of_work import UnitOfWork
-from invoice_svc.adapters.invoice_repository import StaleInvoice
-from invoice_svc.adapters.payment_repository import StalePayment
 from invoice_svc.domain.invoice import LedgerError
 
 log = logging.getLogger(__name__)
@@ -119,8 +118,8 @@ async def _apply_one(chunk: Chunk[T], index: int, row: T) -> RowOutcome:
         applied = await chunk.apply(row)
     except LedgerError as error:
         return RowOutcome(index, "error", field=error.field, message=str(error))
-    except (StaleInvoice, StalePayment) as error:
-        return RowOutcome(index, "error", message=f"{error} was changed by another request; retry")
+    except ConcurrentUpdate as error:
+        return RowOutcome(index, "error", message=str(error))
     except ChunkRaced:
         raise  # not this row's fault: the whole chunk is read again
     except Exception as error:  # whatever fails inside a row sinks that row alone

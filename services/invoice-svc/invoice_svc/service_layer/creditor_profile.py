@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.creditor_profile_repository import CreditorProfileRepository
-from invoice_svc.domain.creditor_profile import CreditorDetails, CreditorProfile
+from invoice_svc.adapters.logo_image import checked_logo
+from invoice_svc.domain.creditor_profile import CreditorDetails, CreditorProfile, Logo
+
+
+def readable_logo(media_type: str, data: bytes) -> Logo:
+    """The uploaded logo, once decoding shows the statement PDF can draw it.
+
+    Raises :class:`~invoice_svc.domain.creditor_profile.InvalidLogo` saying what is wrong.
+    """
+    return checked_logo(media_type, data)
 
 
 async def set_creditor_profile(

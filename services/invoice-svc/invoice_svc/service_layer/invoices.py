@@ -12,7 +12,7 @@ from datetime import date
 from debtflow_shared.envelope import new_event_id
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
-from invoice_svc.adapters.invoice_repository import InvoiceFilter, InvoiceRepository
+from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
 from invoice_svc.domain.debtor import Debtor
 from invoice_svc.domain.due_dates import default_due_date
@@ -24,6 +24,7 @@ from invoice_svc.domain.invoice import (
     InvoiceTerms,
     LedgerError,
 )
+from invoice_svc.domain.invoice_filter import InvoiceFilter
 from invoice_svc.service_layer.credit_limit import reassess_credit_limit
 
 

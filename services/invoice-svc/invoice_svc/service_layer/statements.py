@@ -10,16 +10,19 @@ Aging buckets are the product's: current, 1-30, 31-60, 61-90, 90+ days past due.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.creditor_profile_repository import CreditorProfileRepository
 from invoice_svc.adapters.debtor_repository import DebtorRepository
-from invoice_svc.adapters.invoice_repository import InvoiceFilter, InvoiceRepository
+from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
+from invoice_svc.adapters.statement_pdf import render_statement_pdf
 from invoice_svc.adapters.statement_repository import StatementRepository
 from invoice_svc.domain.due_dates import local_today
 from invoice_svc.domain.invoice import COLLECTIBLE, Invoice
+from invoice_svc.domain.invoice_filter import InvoiceFilter
 from invoice_svc.domain.statement import Statement, statement_item, statement_totals
 
 _PAGE = 500
@@ -54,6 +57,11 @@ async def account_statement(
         totals=statement_totals(items, credit),
         issued_on=today,
     )
+
+
+async def statement_pdf(statement: Statement) -> bytes:
+    """The statement as the PDF a person would send (rendered off the event loop)."""
+    return await asyncio.to_thread(render_statement_pdf, statement)
 
 
 async def _collectible(
