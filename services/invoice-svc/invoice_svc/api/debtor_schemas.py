@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from debtflow_shared.catalog.common import CountryCode, ErpId, LanguageTag, Name, TimeZoneName
 from debtflow_shared.catalog.debtor import Channel, ContactsV2, CreditPolicy, DebtorAddress, Tags
 from debtflow_shared.catalog.money import CurrencyCode
+from debtflow_shared.http.pagination import Page
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 
 
@@ -107,6 +108,5 @@ class DebtorOut(DebtorIn):
         )
 
 
-class DebtorPage(BaseModel):
-    items: list[DebtorOut]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
+class DebtorPage(Page[DebtorOut]):
+    pass

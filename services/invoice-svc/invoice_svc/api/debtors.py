@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.pagination import PagedById
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
 from invoice_svc.api.debtor_schemas import DebtorIn, DebtorOut, DebtorPage
@@ -70,16 +71,13 @@ async def replace_debtor(debtor_id: str, body: DebtorIn, principal: Writer, uow:
 async def list_debtors(
     principal: Reader,
     uow: Uow,
+    paging: PagedById,
     erp_id: Annotated[
         str | None, Query(max_length=100, description="only the debtor with this ERP id")
     ] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DebtorPage:
     items = await use_cases.list_debtors(
-        uow, principal.tenant_id, after=cursor, limit=limit + 1, erp_id=erp_id
+        uow, principal.tenant_id, after=paging.after, limit=paging.fetch, erp_id=erp_id
     )
-    page, more = items[:limit], len(items) > limit
-    return DebtorPage(
-        items=[DebtorOut.of(d) for d in page], next_cursor=page[-1].id if more else None
-    )
+    page, next_cursor = paging.page(items, lambda d: d.id)
+    return DebtorPage(items=[DebtorOut.of(d) for d in page], next_cursor=next_cursor)

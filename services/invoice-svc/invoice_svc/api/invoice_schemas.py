@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
@@ -17,7 +15,7 @@ from debtflow_shared.catalog.erp import (
 )
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.catalog.money import AmountMinor, Money, PositiveMoney
-from debtflow_shared.http.problems import Unprocessable, field_error
+from debtflow_shared.http.pagination import Page
 from invoice_svc.api.debtor_naming import NamesDebtor
 from invoice_svc.domain.invoice import Invoice, InvoiceLine
 from invoice_svc.service_layer.invoices import IssueInvoice
@@ -182,22 +180,5 @@ class InvoiceOut(BaseModel):
         )
 
 
-class InvoicePage(BaseModel):
-    items: list[InvoiceOut]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
-
-
-def encode_cursor(day: date, last_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{day.isoformat()}|{last_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[date, str] | None:
-    """``(date, id)`` of the last item of the previous page; a bad cursor is a 422."""
-    if cursor is None:
-        return None
-    try:
-        day, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return date.fromisoformat(day), last_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        message = "not a cursor this API returned"
-        raise Unprocessable(message, errors=[field_error("cursor", message)]) from None
+class InvoicePage(Page[InvoiceOut]):
+    pass

@@ -10,19 +10,18 @@ from debtflow_shared.auth import Principal
 from debtflow_shared.catalog.common import IsoDate
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.pagination import PagedByDayThenId
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
-from invoice_svc.adapters.invoice_repository import InvoiceFilter
 from invoice_svc.api.invoice_schemas import (
     CreditNoteIn,
     InvoiceIn,
     InvoiceOut,
     InvoicePage,
     ReasonIn,
-    decode_cursor,
-    encode_cursor,
 )
 from invoice_svc.api.ledger_problems import LedgerRoute
+from invoice_svc.domain.invoice_filter import InvoiceFilter
 from invoice_svc.service_layer import invoices as use_cases
 
 router = APIRouter(prefix="/invoices", tags=["invoices"], route_class=LedgerRoute)
@@ -75,6 +74,7 @@ async def read_invoice(invoice_id: str, principal: Reader, uow: UnitOfWorkDep) -
 async def list_invoices(
     principal: Reader,
     uow: UnitOfWorkDep,
+    paging: PagedByDayThenId,
     status_: Annotated[InvoiceStatus | None, Query(alias="status")] = None,
     debtor_id: str | None = None,
     overdue: Annotated[
@@ -82,20 +82,14 @@ async def list_invoices(
     ] = None,
     due_from: Annotated[IsoDate | None, Query(description="YYYY-MM-DD")] = None,
     due_to: Annotated[IsoDate | None, Query(description="YYYY-MM-DD")] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> InvoicePage:
     filters = InvoiceFilter(status_, debtor_id, overdue, due_from, due_to)
     items = await use_cases.list_invoices(
-        uow, principal.tenant_id, filters, after=decode_cursor(cursor), limit=limit + 1
+        uow, principal.tenant_id, filters, after=paging.after, limit=paging.fetch
     )
-    page, more = items[:limit], len(items) > limit
+    page, next_cursor = paging.page(items, lambda i: (i.terms.due_date, i.id))
     now = uow.clock.now()
-    last = page[-1] if page else None
-    return InvoicePage(
-        items=[InvoiceOut.of(i, now) for i in page],
-        next_cursor=encode_cursor(last.terms.due_date, last.id) if more and last else None,
-    )
+    return InvoicePage(items=[InvoiceOut.of(i, now) for i in page], next_cursor=next_cursor)
 
 
 @router.post(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from debtflow_shared.catalog.common import MAX_NAMED_INVOICES, BusinessDate, ErpId, Reason
 from debtflow_shared.catalog.erp import PaymentMethod, PaymentReference
 from debtflow_shared.catalog.money import Money, PositiveMoney
+from debtflow_shared.http.pagination import Page
 from invoice_svc.api.debtor_naming import DebtflowId, NamesDebtor
 from invoice_svc.domain.payment import Payment, PaymentDetails, PaymentStatus
 from invoice_svc.service_layer.payments import RecordPayment
@@ -130,6 +131,5 @@ class PaymentOut(BaseModel):
         )
 
 
-class PaymentPage(BaseModel):
-    items: list[PaymentOut]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
+class PaymentPage(Page[PaymentOut]):
+    pass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.pagination import PagedByDayThenId
 from debtflow_shared.http.problems import NotFound
 from debtflow_shared.http.security import require
-from invoice_svc.api.invoice_schemas import decode_cursor, encode_cursor
 from invoice_svc.api.ledger_problems import LedgerRoute
 from invoice_svc.api.payment_schemas import PaymentIn, PaymentOut, PaymentPage, ReverseIn
 from invoice_svc.service_layer import payments as use_cases
@@ -57,18 +57,13 @@ async def list_payments(
     principal: Reader,
     uow: UnitOfWorkDep,
     debtor_id: str,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    paging: PagedByDayThenId,
 ) -> PaymentPage:
     items = await use_cases.list_payments(
-        uow, principal.tenant_id, debtor_id, after=decode_cursor(cursor), limit=limit + 1
+        uow, principal.tenant_id, debtor_id, after=paging.after, limit=paging.fetch
     )
-    page, more = items[:limit], len(items) > limit
-    last = page[-1] if page else None
-    return PaymentPage(
-        items=[PaymentOut.of(p) for p in page],
-        next_cursor=encode_cursor(last.details.received_on, last.id) if more and last else None,
-    )
+    page, next_cursor = paging.page(items, lambda p: (p.details.received_on, p.id))
+    return PaymentPage(items=[PaymentOut.of(p) for p in page], next_cursor=next_cursor)
 
 
 @router.post(
