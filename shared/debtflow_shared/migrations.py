@@ -114,3 +114,27 @@ def create_platform_tables() -> None:
 def drop_platform_tables() -> None:
     for table in ("inbox", "outbox_relay", "outbox_lease", "outbox"):
         op.drop_table(table)
+
+
+def create_idempotency_table() -> None:
+    """Migration step: ``idempotency_keys`` as ``define_idempotency_table`` declares it.
+
+    For a service that keeps ``Idempotency-Key`` answers; written out here rather than
+    derived from the model, so that a later model change needs a migration of its own.
+    """
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("tenant_id", sa.String(64), nullable=False),
+        sa.Column("subject", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("status_code", sa.Integer, nullable=False),
+        sa.Column("response_headers", sa.Text, nullable=False),
+        sa.Column("response_body", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "subject", "key", name="pk_idempotency_keys"),
+    )
+
+
+def drop_idempotency_table() -> None:
+    op.drop_table("idempotency_keys")

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 
 from debtflow_shared.db import ExactDecimal, UTCDateTime, new_metadata
+from debtflow_shared.http.idempotency import define_idempotency_table
 from debtflow_shared.platform_tables import BigIntId, define_platform_tables
 
 metadata = new_metadata()
@@ -282,19 +283,7 @@ reference_rate_checks = Table(
 
 # REST idempotency: a retried request with the same key returns the first answer, which
 # was committed with the write it answers (debtflow_shared/http/idempotency.py).
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("tenant_id", String(64), nullable=False),
-    Column("subject", String(200), nullable=False),  # the token's subject: keys are per caller
-    Column("key", String(200), nullable=False),
-    Column("request_hash", String(64), nullable=False),
-    Column("status_code", Integer, nullable=False),
-    Column("response_headers", Text, nullable=False),  # JSON: content-type, location
-    Column("response_body", Text, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    PrimaryKeyConstraint("tenant_id", "subject", "key"),
-)
+idempotency_keys = define_idempotency_table(metadata)
 
 # ERP messages whose prerequisite (e.g. the debtor) has not arrived yet.
 parked_messages = Table(
