@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_if_absent
@@ -26,3 +27,17 @@ async def claim(
         "processed_at": now,
     }
     return await insert_if_absent(session, tables.inbox, values, on=["consumer", "event_id"])
+
+
+async def release(
+    session: AsyncSession, tables: PlatformTables, consumer: str, event_id: str
+) -> None:
+    """Forget that ``consumer`` processed the event: its effect was never applied after all.
+
+    For a parked message dead-lettered without effect, so that replaying it
+    (``debtflow dlq replay``) applies it instead of being dropped as a duplicate.
+    """
+    inbox = tables.inbox
+    await session.execute(
+        delete(inbox).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
+    )

@@ -138,3 +138,26 @@ def create_idempotency_table() -> None:
 
 def drop_idempotency_table() -> None:
     op.drop_table("idempotency_keys")
+
+
+def create_parking_table() -> None:
+    """Migration step: ``parked_messages`` as ``parking.define_parking_table`` declares it."""
+    op.create_table(
+        "parked_messages",
+        sa.Column("id", BigIntId, autoincrement=True, nullable=False),
+        sa.Column("tenant_id", sa.String(64), nullable=False),
+        sa.Column("waiting_for", sa.String(200), nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("envelope", sa.Text, nullable=False),
+        sa.Column("parked_at", UTCDateTime, nullable=False),
+        sa.Column("expires_at", UTCDateTime, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_parked_messages")),
+    )
+    op.create_index("ix_parked_messages_expires", "parked_messages", ["expires_at"])
+    op.create_index("ix_parked_messages_waiting", "parked_messages", ["tenant_id", "waiting_for"])
+
+
+def drop_parking_table() -> None:
+    op.drop_index("ix_parked_messages_waiting", table_name="parked_messages")
+    op.drop_index("ix_parked_messages_expires", table_name="parked_messages")
+    op.drop_table("parked_messages")

@@ -57,6 +57,8 @@ class ServiceDefinition:
     tags: Sequence[tuple[str, str]] = ()
     # Where ``Idempotency-Key`` answers are kept (see http/idempotency.py); None: not honoured.
     idempotency_table: Table | None = None
+    # Where messages wait for a prerequisite (see parking.py); None: the service parks none.
+    parking_table: Table | None = None
     # What ``uow.repos`` is: the service's repositories over the unit of work's session.
     repositories: Callable[[AsyncSession], Any] | None = None
     # Long-running work (sweepers, timers) started with the relay: ``async def f(runtime)``.

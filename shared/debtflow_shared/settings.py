@@ -100,6 +100,8 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_backoff_max_seconds: float = Field(default=10.0, ge=0)
+    # How often parked messages are checked for expiry (and on every controlled-clock move).
+    parked_expiry_seconds: float = Field(default=60.0, gt=0, le=86_400)
     platform: PlatformSettings = Field(default_factory=PlatformSettings)
 
     def resolved_database_url(self, service_name: str) -> str:

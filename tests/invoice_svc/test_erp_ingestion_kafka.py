@@ -12,10 +12,11 @@ from debtflow_shared.bus.base import InboundMessage, OutboundMessage
 from debtflow_shared.catalog.debtor import DebtorUpserted
 from debtflow_shared.catalog.invoice import InvoiceIssued, PaymentReceived
 from debtflow_shared.envelope import Envelope
+from debtflow_shared.parking import ParkingLot
 from debtflow_shared.service import ServiceRuntime
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
-from invoice_svc.adapters.parking_lot import ParkingLot
+from invoice_svc.adapters.tables import parked_messages
 from invoice_svc.bootstrap import DEFINITION as INVOICE
 from invoice_svc.domain.invoice import Invoice
 from invoice_svc.domain.invoice_filter import InvoiceFilter
@@ -118,7 +119,7 @@ async def _invoices(invoice: ServiceRuntime) -> list[Invoice]:
 
 async def _parked(invoice: ServiceRuntime) -> int:
     async with invoice.uow() as uow:
-        return len(await ParkingLot(uow.session).expired(T0 + timedelta(days=365)))
+        return await ParkingLot(uow.session, parked_messages).count()
 
 
 async def test_erp_invoice_before_its_debtor_is_parked_then_issued_when_the_debtor_arrives(
@@ -284,6 +285,38 @@ async def test_parked_erp_invoice_whose_debtor_never_arrives_goes_to_the_dlq(
     assert message.header("dlq.topic") == b"erp.invoice"
     assert message.header("dlq.group") == b"invoice-svc"
     assert Envelope.from_bytes(message.value).data["erp_id"] == "INV-7-1"
+
+
+async def test_an_expired_parked_invoice_replayed_after_its_debtor_arrives_is_issued_once(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.probe("erp.invoice.dlq") as dead,
+        backend.probe(InvoiceIssued.event_type) as issued,
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+    ):
+        await backend.raw_publish([erp_message("erp.invoice", ERP_INVOICE)])
+        await eventually(lambda: _parked(invoice))
+        backend.clock.advance(timedelta(hours=25))
+        await eventually(lambda: len(dead.messages) == 1)
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: _debtor_known(invoice))
+
+        # What `debtflow dlq replay` sends: the dead letter's value on its own topic, twice.
+        letter = dead.messages[0]
+        replay = OutboundMessage("erp.invoice", letter.key or "", letter.value)
+        await backend.raw_publish([replay, replay])
+        await eventually(lambda: len(issued.messages) == 1)
+        await asyncio.sleep(0.3)
+        assert len(issued.messages) == 1
+        [stored] = await _invoices(invoice)
+    assert stored.erp_id == "INV-7-1"
+
+
+async def _debtor_known(invoice: ServiceRuntime) -> bool:
+    async with invoice.uow() as uow:
+        found = await DebtorRepository(uow.session).get_by_erp_id("tenant-a", "CUST-7")
+    return found is not None
 
 
 async def debtor_refused(backend: Backend, bad: dict[str, Any]) -> tuple[InboundMessage, Recorder]:

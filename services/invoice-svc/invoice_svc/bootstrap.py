@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from debtflow_shared.parked_expiry import run_parked_expiry
 from debtflow_shared.service import ServiceDefinition
 from invoice_svc import consumers
 from invoice_svc.adapters.repositories import SqlRepositories
-from invoice_svc.adapters.tables import idempotency_keys, metadata, platform
+from invoice_svc.adapters.tables import idempotency_keys, metadata, parked_messages, platform
 from invoice_svc.api import (
     batches,
     charges,
@@ -21,7 +22,6 @@ from invoice_svc.api import (
     statements,
 )
 from invoice_svc.service_layer.overdue_sweeper import run_overdue_sweeper
-from invoice_svc.service_layer.parked_expiry import run_parked_expiry
 
 DEFINITION = ServiceDefinition(
     name="invoice-svc",
@@ -45,6 +45,7 @@ DEFINITION = ServiceDefinition(
     ],
     idempotency_table=idempotency_keys,
     repositories=SqlRepositories,
+    parking_table=parked_messages,
     handlers=consumers.handlers,
     tags=[
         ("debtors", "Businesses that owe money, their contacts and credit policy"),

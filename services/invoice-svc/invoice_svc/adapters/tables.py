@@ -17,6 +17,7 @@ from sqlalchemy import (
 
 from debtflow_shared.db import ExactDecimal, UTCDateTime, new_metadata
 from debtflow_shared.http.idempotency import define_idempotency_table
+from debtflow_shared.parking import define_parking_table
 from debtflow_shared.platform_tables import BigIntId, define_platform_tables
 
 metadata = new_metadata()
@@ -286,16 +287,4 @@ reference_rate_checks = Table(
 idempotency_keys = define_idempotency_table(metadata)
 
 # ERP messages whose prerequisite (e.g. the debtor) has not arrived yet.
-parked_messages = Table(
-    "parked_messages",
-    metadata,
-    Column("id", BigIntId, primary_key=True, autoincrement=True),
-    Column("tenant_id", String(64), nullable=False),
-    Column("waiting_for", String(200), nullable=False),  # e.g. "debtor:<erp id>"
-    Column("topic", String(200), nullable=False),
-    Column("envelope", Text, nullable=False),
-    Column("parked_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    Index("ix_parked_messages_waiting", "tenant_id", "waiting_for"),
-    Index("ix_parked_messages_expires", "expires_at"),
-)
+parked_messages = define_parking_table(metadata)

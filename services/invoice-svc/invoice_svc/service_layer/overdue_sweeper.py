@@ -11,8 +11,6 @@ the same query with more rows, a batch per transaction.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,18 +18,16 @@ from typing import Any
 from sqlalchemy import Column, Update, false, literal_column, select, true, update
 
 from debtflow_shared.catalog.invoice import InvoiceDueSoon, InvoiceOverdue
-from debtflow_shared.clock import ControlledClock
 from debtflow_shared.logging import get_logger
+from debtflow_shared.periodic import run_periodically
 from debtflow_shared.service import ServiceRuntime
 from invoice_svc.adapters.invoice_rows import invoice_state_from_row
 from invoice_svc.adapters.tables import debtors, invoices
 from invoice_svc.domain.due_dates import local_today
+from invoice_svc.settings import InvoiceSettings
 
 log = get_logger(__name__)
 
-DEFAULT_SWEEP_SECONDS = 60.0
-DEFAULT_BATCH_SIZE = 500
-RETRY_FIRST_SECONDS = 1.0
 
 # Literals, not bind parameters, so the planners can prove the partial sweep indexes apply.
 _COLLECTIBLE = invoices.c.status.in_([literal_column("'open'"), literal_column("'partially_paid'")])
@@ -69,9 +65,7 @@ async def sweep_once(
 ) -> SweepResult:
     """Announce everything due soon or overdue at ``now`` (default: the clock), batch by batch."""
     now = now or runtime.clock.now()
-    size = batch_size or int(
-        getattr(runtime.settings, "overdue_sweep_batch_size", DEFAULT_BATCH_SIZE)
-    )
+    size = batch_size or _settings(runtime).overdue_sweep_batch_size
     # Due-soon first: an invoice crossing both marks in one sweep is then marked due-soon
     # silently (it is already overdue) before its overdue event is written.
     total = SweepResult()
@@ -167,29 +161,17 @@ def _days_until_due(row: Any, now: datetime) -> int:
 
 
 async def run_overdue_sweeper(runtime: ServiceRuntime) -> None:
-    """Sweep, then sleep until the interval passes or a controlled clock is moved; forever."""
-    interval = float(getattr(runtime.settings, "overdue_sweep_seconds", DEFAULT_SWEEP_SECONDS))
-    clock = runtime.clock
-    moved: asyncio.Event | None = None
-    failures = 0
-    while True:
-        # Listen before sweeping, so a move during the sweep wakes the next one at once.
-        if isinstance(clock, ControlledClock) and (moved is None or moved.is_set()):
-            moved = clock.changed()
-        try:
-            await sweep_once(runtime)
-            failures = 0
-            pause = interval
-        except Exception:
-            failures += 1
-            pause = min(interval, RETRY_FIRST_SECONDS * 2 ** min(failures - 1, 10))
-            log.exception("overdue sweep failed; will retry", retry_in_seconds=pause)
-        await _sleep(pause, moved)
+    """Sweep every ``overdue_sweep_seconds``, and at once whenever a controlled clock moves."""
+    await run_periodically(
+        lambda: sweep_once(runtime),
+        name="overdue sweep",
+        interval=_settings(runtime).overdue_sweep_seconds,
+        clock=runtime.clock,
+    )
 
 
-async def _sleep(seconds: float, moved: asyncio.Event | None) -> None:
-    if moved is None:
-        await asyncio.sleep(seconds)
-        return
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(moved.wait(), timeout=seconds)
+def _settings(runtime: ServiceRuntime) -> InvoiceSettings:
+    settings = runtime.settings
+    if not isinstance(settings, InvoiceSettings):
+        raise TypeError("invoice-svc runs on InvoiceSettings")
+    return settings
