@@ -7,7 +7,7 @@ PACKAGES := -e shared -e services/invoice-svc -e services/escalation-svc \
             -e services/notify-svc -e services/analytics-svc -e '.[dev]'
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint typecheck pytest pytest-unit asyncapi bench infra-up infra-down clean
+.PHONY: help install run test check lint typecheck layers pytest pytest-unit asyncapi bench infra-up infra-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ run: $(STAMP) ## run the whole suite in one process (SQLite, in-process bus) wit
 test: $(STAMP) ## lint, type-check, then every test against a real PostgreSQL and Kafka
 	$(BIN)/python scripts/testinfra.py run -- $(MAKE) --no-print-directory check pytest
 
-check: lint typecheck ## ruff, mypy and the AsyncAPI document's freshness
+check: lint typecheck layers ## ruff, mypy, the layer contracts and the AsyncAPI document's freshness
 	$(BIN)/debtflow asyncapi --check
 
 lint: $(STAMP)
@@ -37,6 +37,9 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+layers: $(STAMP) ## the import-linter contracts of pyproject.toml (layers, no service imports another)
+	$(BIN)/lint-imports
 
 # Tests mostly wait on the database and the broker: three workers on two cores halve the run.
 PYTEST_WORKERS ?= 3
