@@ -42,8 +42,16 @@ dlq_app = typer.Typer(
     help="Dead letters: list, show, and replay them once their cause is fixed.",
     no_args_is_help=True,
 )
-out = Console()
-console = Console(stderr=True)
+
+
+def _out() -> Console:
+    # Made per call, not at import: a console reads the terminal width (COLUMNS) when made.
+    return Console()
+
+
+def _console() -> Console:
+    return Console(stderr=True)
+
 
 T = TypeVar("T")
 CLIENT_ID = "debtflow-dlq"
@@ -144,9 +152,9 @@ def list_letters(
         print(json.dumps([summary(letter) for letter in letters], indent=2))
         return
     if not letters:
-        console.print("no dead letters match")
+        _console().print("no dead letters match")
         return
-    out.print(_table(letters))
+    _out().print(_table(letters))
 
 
 def summary(letter: DeadLetter) -> dict[str, Any]:
@@ -174,7 +182,7 @@ def _table(letters: list[DeadLetter]) -> Table:
     names = ("id", "dead-lettered", "topic", "reason", "tenant", "replayed", "error")
     widths = [max(len(name), *(len(row[i]) for row in rows)) for i, name in enumerate(names)]
     # Rich would shrink any column to fit a narrow terminal: only the error gives way.
-    room = out.width - sum(widths[:-1]) - 3 * len(names) - 1
+    room = _out().width - sum(widths[:-1]) - 3 * len(names) - 1
     table = Table()
     for name, width in zip(names[:-1], widths, strict=False):
         table.add_column(name, no_wrap=True, width=width)
@@ -208,10 +216,10 @@ def show(
     """Show one dead letter: every header, and its envelope decoded."""
     letter = _with_source(lambda source: source.get(letter_id))
     if letter is None:
-        console.print(f"[red]no dead letter {letter_id}")
+        _console().print(f"[red]no dead letter {letter_id}")
         raise typer.Exit(1)
     at = letter.dead_lettered_at
-    out.print(f"[bold]dead letter {letter.id}[/]")
+    _out().print(f"[bold]dead letter {letter.id}[/]")
     for name, value in (
         ("dlq topic", letter.dlq_topic),
         ("replays to", letter.topic),
@@ -219,20 +227,20 @@ def show(
         ("dead-lettered", at.isoformat() if at else "?"),
         ("replayed", letter.replayed_at.isoformat() if letter.replayed_at else "no"),
     ):
-        out.print(f"  {name:<14} {value}", highlight=False)
-    out.print("[bold]headers[/]")
+        _out().print(f"  {name:<14} {value}", highlight=False)
+    _out().print("[bold]headers[/]")
     for name, raw in letter.headers:
-        out.print(f"  {name:<16} {raw.decode(errors='replace')}", highlight=False, markup=False)
+        _out().print(f"  {name:<16} {raw.decode(errors='replace')}", highlight=False, markup=False)
     envelope = letter.envelope()
     if envelope is not None:
-        out.print("[bold]envelope[/]")
-        out.print_json(envelope.model_dump_json())
+        _out().print("[bold]envelope[/]")
+        _out().print_json(envelope.model_dump_json())
         return
-    out.print("[bold]value[/] (not an envelope)")
+    _out().print("[bold]value[/] (not an envelope)")
     try:
-        out.print_json(letter.value.decode())
+        _out().print_json(letter.value.decode())
     except (UnicodeDecodeError, json.JSONDecodeError):
-        out.print(repr(letter.value[:4000]), highlight=False, markup=False)
+        _out().print(repr(letter.value[:4000]), highlight=False, markup=False)
 
 
 # -- replay -----------------------------------------------------------------------------
@@ -259,15 +267,15 @@ def replay_letters(
         try:
             plan = plan_replay(await source.find(criteria), again=again)
             if plan.already_replayed:
-                console.print(
+                _console().print(
                     f"skipping {len(plan.already_replayed)} replayed before (--again to include)"
                 )
             if not plan.to_replay:
-                console.print("nothing to replay")
+                _console().print("nothing to replay")
                 return
             if not yes:
-                out.print(_table(plan.to_replay))
-                console.print(
+                _out().print(_table(plan.to_replay))
+                _console().print(
                     f"dry run: would replay {len(plan.to_replay)}; nothing changed "
                     "(pass --yes to replay)"
                 )
@@ -282,7 +290,7 @@ def replay_letters(
 async def _replay(
     platform: PlatformSettings, source: DeadLetterSource, letters: list[DeadLetter]
 ) -> None:
-    with Progress(console=console) as progress:
+    with Progress(console=_console()) as progress:
         task = progress.add_task("replaying", total=len(letters))
 
         def advance(_letter: DeadLetter) -> None:
@@ -301,16 +309,16 @@ async def _replay(
             async with target:
                 await replay(letters, source=source, publish=target.publish, on_replayed=advance)
             unpublished = target.unpublished
-    console.print(f"[green]replayed {len(letters)}[/]")
+    _console().print(f"[green]replayed {len(letters)}[/]")
     if unpublished:
-        console.print(
+        _console().print(
             f"[yellow]{unpublished} outbox events not yet delivered: `debtflow run` "
             "delivers them when it next runs"
         )
     if platform.bus is BusKind.EMBEDDED:
         again = await _dead_lettered_again(source, letters)
         if again:
-            console.print(
+            _console().print(
                 f"[yellow]{len(again)} dead-lettered again: {', '.join(x.id for x in again)}"
             )
 
