@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from tenacity import AsyncRetrying, wait_exponential
 
+from debtflow_shared import inbox
 from debtflow_shared.auth import TokenVerifier
 from debtflow_shared.bus.base import MessageBus
 from debtflow_shared.bus.embedded import EmbeddedBus
@@ -27,7 +29,13 @@ from debtflow_shared.bus.kafka import KafkaBus, KafkaOptions
 from debtflow_shared.clock import Clock, ControlledClock, SystemClock
 from debtflow_shared.clock_store import ClockStateFile
 from debtflow_shared.db import create_engine, is_sqlite, session_factory
-from debtflow_shared.event_consumer import EventConsumer, EventHandler, RetryPolicy
+from debtflow_shared.event_consumer import (
+    BatchEventHandler,
+    BatchPolicy,
+    EventConsumer,
+    EventHandler,
+    RetryPolicy,
+)
 from debtflow_shared.http.app import create_service_app
 from debtflow_shared.logging import configure_logging, get_logger
 from debtflow_shared.metrics import ServiceMetrics
@@ -42,6 +50,9 @@ from debtflow_shared.unit_of_work import UnitOfWork
 log = get_logger(__name__)
 
 HandlerMap = Mapping[str, EventHandler]
+
+# How long stop() waits for its cancelled tasks (they normally end within milliseconds).
+STOP_GRACE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,8 @@ class ServiceDefinition:
     repositories: Callable[[AsyncSession], Any] | None = None
     # Long-running work (sweepers, timers) started with the relay: ``async def f(runtime)``.
     background: Sequence[Callable[[ServiceRuntime], Coroutine[Any, Any, None]]] = ()
+    # Set-based handlers for topics that also have a per-event one (see event_consumer.py).
+    batch_handlers: Mapping[str, BatchEventHandler] = field(default_factory=dict)
 
 
 class ServiceRuntime:
@@ -121,6 +134,13 @@ class ServiceRuntime:
                 settings.consumer_backoff_seconds,
                 settings.consumer_backoff_max_seconds,
             ),
+            batch=BatchPolicy(
+                settings.consumer_batch_size,
+                settings.consumer_batch_wait_ms,
+                # SQLite's one writer: a batch must not hold the API's writes up for long.
+                settings.consumer_batch_seconds_sqlite if sqlite else None,
+            ),
+            batch_handlers=definition.batch_handlers,
         )
         if self.consumer.topics:
             self.consumer.register()
@@ -151,22 +171,42 @@ class ServiceRuntime:
         self._tasks.append(
             asyncio.create_task(self.relay.run(), name=f"{self.definition.name}-relay")
         )
+        self._tasks.append(
+            asyncio.create_task(
+                inbox.prune_periodically(
+                    self.engine,
+                    self.definition.tables,
+                    retention=timedelta(days=self.settings.inbox_retention_days),
+                    clock=self.clock,
+                ),
+                name=f"{self.definition.name}-inbox-pruning",
+            )
+        )
         for work in self.definition.background:
             self._tasks.append(asyncio.create_task(work(self), name=work.__name__))
 
     async def stop(self) -> None:
+        """Stop the relay and background work; committed work stays for the next start.
+
+        Each task is cancelled and they are awaited together, within ``STOP_GRACE_SECONDS``
+        (a task stuck in a cleanup step must not hang the shutdown; it is logged). The relay
+        hands its partitions back if it can promptly, else they expire (outbox_relay.py).
+        """
         self.consumer.unregister()
-        for task in self._tasks:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
-            try:
-                # Bounded: a task stuck in a cleanup step must not hang the whole shutdown.
-                await asyncio.wait_for(task, timeout=30)
-            except (asyncio.CancelledError, TimeoutError):
-                pass
-            except Exception:
-                log.exception("background task had failed", task=task.get_name())
-        self._tasks.clear()
+        if tasks:
+            done, pending = await asyncio.wait(tasks, timeout=STOP_GRACE_SECONDS)
+            for task in pending:
+                log.error("background task did not stop in time", task=task.get_name())
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.error(
+                        "background task had failed",
+                        task=task.get_name(),
+                        exc_info=task.exception(),
+                    )
         await self.engine.dispose()
 
     async def readiness(self) -> dict[str, bool]:

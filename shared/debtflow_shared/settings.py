@@ -100,6 +100,16 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_backoff_max_seconds: float = Field(default=10.0, ge=0)
+    # Messages of one partition applied in one transaction, and how long a poll waits for
+    # messages when none are ready (a batch is what is ready: none is held back to fill one).
+    consumer_batch_size: int = Field(default=500, ge=1, le=5000)
+    consumer_batch_wait_ms: int = Field(default=20, ge=1, le=10_000)
+    # On SQLite a batch holds the one write lock until it commits: after this long it commits
+    # what it has applied and goes on in a new transaction, so the API's writes wait no longer.
+    consumer_batch_seconds_sqlite: float = Field(default=0.2, gt=0, le=60)
+    # Processed event ids are forgotten after this; it must exceed every redelivery window
+    # (broker retention, consumer lag, parking, a relay re-publishing), see inbox.py.
+    inbox_retention_days: float = Field(default=14.0, ge=1, le=3650)
     # How often parked messages are checked for expiry (and on every controlled-clock move).
     parked_expiry_seconds: float = Field(default=60.0, gt=0, le=86_400)
     platform: PlatformSettings = Field(default_factory=PlatformSettings)

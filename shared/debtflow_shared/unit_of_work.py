@@ -149,6 +149,15 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
         self._pending.append(envelope)
         return envelope
 
+    def collect(self) -> None:
+        """Stage the events tracked aggregates raised so far, stamped with the current trace.
+
+        ``commit`` collects too; a consumer applying a batch calls this after each message,
+        inside that message's trace context, so its events carry its correlation and
+        causation ids instead of the last message's.
+        """
+        self._stage_tracked()
+
     async def commit(self) -> None:
         self._stage_tracked()
         await self._write(self._pending)

@@ -3,7 +3,9 @@
 Durability comes from the outbox: the relay marks a row published only after ``publish``
 returns, and ``publish`` returns only after every subscribed group has handled the message
 (its inbox committed, or the message dead-lettered). A crash in between means the row is
-published again and the inboxes drop the duplicate.
+published again and the inboxes drop the duplicate. A subscriber that takes batches
+(:class:`~debtflow_shared.bus.base.BatchConsumer`) is handed its messages of one ``publish``
+call at once, in order, in batches of at most its limit.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from debtflow_shared.bus.base import InboundMessage, MessageHandler, OutboundMessage
+from debtflow_shared.bus.base import (
+    BatchConsumer,
+    InboundMessage,
+    MessageHandler,
+    OutboundMessage,
+)
 from debtflow_shared.db import UTCDateTime, create_engine
 
 _metadata = MetaData()
@@ -110,20 +117,37 @@ class EmbeddedBus:
         return self._engine is not None
 
     async def publish(self, messages: Sequence[OutboundMessage]) -> None:
+        inbound: list[InboundMessage] = []
         for message in messages:
             if message.topic.endswith(".dlq"):
                 await self._store_dead_letter(message)
-            inbound = InboundMessage(
-                topic=message.topic,
-                key=message.key,
-                value=message.value,
-                headers=message.headers,
-                partition=0,
-                offset=next(self._offsets),
+            inbound.append(
+                InboundMessage(
+                    topic=message.topic,
+                    key=message.key,
+                    value=message.value,
+                    headers=message.headers,
+                    partition=0,
+                    offset=next(self._offsets),
+                )
             )
-            for subscription in self._subscriptions:
-                if message.topic in subscription.topics:
-                    await subscription.handler(inbound)
+        # Each subscription is handed its messages of this call in order: as batches if it
+        # takes them (the relay already publishes in batches), else one by one.
+        for subscription in list(self._subscriptions):
+            mine = [m for m in inbound if m.topic in subscription.topics]
+            if mine:
+                await self._deliver(subscription, mine)
+
+    async def _deliver(self, subscription: _Subscription, messages: list[InboundMessage]) -> None:
+        handler = subscription.handler
+        step = handler.batch_limits.max_messages if isinstance(handler, BatchConsumer) else 1
+        for start in range(0, len(messages), step):
+            if subscription not in self._subscriptions:
+                return  # its service stopped meanwhile (see unsubscribe)
+            if isinstance(handler, BatchConsumer):
+                await handler.handle_batch(messages[start : start + step])
+            else:
+                await handler(messages[start])
 
     async def dead_letters(self, topic: str | None = None) -> list[StoredDeadLetter]:
         if self._engine is None:

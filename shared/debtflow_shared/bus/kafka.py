@@ -4,6 +4,12 @@ Producer: idempotent, ``acks=all``, so a publish that returns is on every in-syn
 and a key's messages keep their order. Consumers: no auto-commit; a message's offset is
 committed only after its handler has committed its effects (or dead-lettered it). Partitions
 are handled concurrently, each partition strictly in order.
+
+A handler that takes batches (:class:`~debtflow_shared.bus.base.BatchConsumer`) is handed
+each partition's records of one ``getmany`` (at most its ``max_messages``, which is also
+the poll's ``max_records``) as one batch; the partition's offset is committed once the
+batch handler returns, i.e. after the batch's transaction committed. A crash between the
+two redelivers the batch, whose effects the inbox already holds.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from debtflow_shared.bus.base import (
+    BatchConsumer,
+    BatchLimits,
     InboundMessage,
     MessageHandler,
     OutboundMessage,
@@ -190,7 +198,7 @@ class KafkaBus:
             auto_offset_reset="earliest",
             session_timeout_ms=self._options.session_timeout_ms,
             heartbeat_interval_ms=self._options.heartbeat_interval_ms,
-            max_poll_records=self._options.max_poll_records,
+            max_poll_records=self._batch_limits(subscription).max_messages,
         )
         consumer.subscribe(
             [self.physical(t) for t in subscription.topics],
@@ -207,12 +215,21 @@ class KafkaBus:
             self._consume(subscription), name=f"kafka-consume-{subscription.group}"
         )
 
+    def _batch_limits(self, subscription: _Subscription) -> BatchLimits:
+        """A batch handler's own limits; one-by-one handlers keep the options' poll size."""
+        if isinstance(subscription.handler, BatchConsumer):
+            return subscription.handler.batch_limits
+        return BatchLimits(self._options.max_poll_records, wait_ms=500)
+
     async def _consume(self, subscription: _Subscription) -> None:
         consumer = subscription.consumer
         assert consumer is not None
+        limits = self._batch_limits(subscription)
         while not self._stopping.is_set():
             try:
-                batches = await consumer.getmany(timeout_ms=500)
+                batches = await consumer.getmany(
+                    timeout_ms=limits.wait_ms, max_records=limits.max_messages
+                )
                 if not batches:
                     continue
                 # The lock lets a rebalance wait until in-flight messages are committed.
@@ -230,6 +247,57 @@ class KafkaBus:
                 await asyncio.sleep(self._options.retry_backoff_seconds)
 
     async def _consume_partition(
+        self, subscription: _Subscription, tp: TopicPartition, records: list[Any]
+    ) -> None:
+        if isinstance(subscription.handler, BatchConsumer):
+            await self._consume_partition_batch(subscription.handler, subscription, tp, records)
+        else:
+            await self._consume_partition_one_by_one(subscription, tp, records)
+
+    async def _consume_partition_batch(
+        self,
+        handler: BatchConsumer,
+        subscription: _Subscription,
+        tp: TopicPartition,
+        records: list[Any],
+    ) -> None:
+        consumer = subscription.consumer
+        assert consumer is not None
+        if self._stopping.is_set() or tp not in consumer.assignment():
+            return  # the next owner (or life) resumes from the last commit
+        messages = [_inbound(record, self.logical(record.topic)) for record in records]
+        try:
+            await handler.handle_batch(messages)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Not handled (e.g. the service is stopping): come back to the batch after a
+            # pause; what of it was committed is dropped by the inbox then.
+            log.exception(
+                "batch left unhandled; will retry",
+                group=subscription.group,
+                topic=messages[0].topic,
+                partition=tp.partition,
+                offset=messages[0].offset,
+            )
+            consumer.seek(tp, messages[0].offset)
+            await asyncio.sleep(self._options.retry_backoff_seconds)
+            return
+        try:
+            await consumer.commit({tp: messages[-1].offset + 1})
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The effects are durable; a later commit covers these offsets, and a new owner
+            # that redelivers them finds every id in the inbox.
+            log.exception(
+                "offset commit failed after the batch committed",
+                group=subscription.group,
+                partition=tp.partition,
+                offset=messages[-1].offset,
+            )
+
+    async def _consume_partition_one_by_one(
         self, subscription: _Subscription, tp: TopicPartition, records: list[Any]
     ) -> None:
         consumer = subscription.consumer
@@ -276,7 +344,8 @@ def _inbound(record: Any, topic: str) -> InboundMessage:
 
 
 class _DrainOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
-    """Wait for in-flight messages (already committed one by one) before giving partitions up."""
+    """Wait for in-flight messages and batches (and their offset commits) before giving
+    partitions up."""
 
     def __init__(self, subscription: _Subscription) -> None:
         self._subscription = subscription
