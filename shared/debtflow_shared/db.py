@@ -6,7 +6,8 @@ types here store UTC timestamps and exact decimals in forms that round-trip on b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, DateTime, Dialect, MetaData, Numeric, String,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -145,6 +147,9 @@ def create_engine(url: str, *, schema: str = "", pool_size: int = 10) -> AsyncEn
     )
 
 
+# How long a SQLite statement waits for the write lock before "database is locked".
+SQLITE_BUSY_SECONDS = 30
+
 # How far the transaction of a SQLite connection has gone (kept in ``Connection.info``).
 _TRANSACTION = "debtflow_sqlite_transaction"
 _NOT_BEGUN, _READING, _WRITING = "not begun", "reading", "writing"
@@ -164,7 +169,11 @@ def _sqlite_engine(url: str, pool_size: int) -> AsyncEngine:
     what it decides on).
     """
     engine = create_async_engine(
-        url, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=0, pool_timeout=120
+        url,
+        connect_args={"timeout": SQLITE_BUSY_SECONDS},
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=120,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -175,7 +184,7 @@ def _sqlite_engine(url: str, pool_size: int) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -194,8 +203,8 @@ def _sqlite_engine(url: str, pool_size: int) -> AsyncEngine:
         _executemany: bool,
     ) -> None:
         state = connection.info.get(_TRANSACTION)
-        if state is None or state == _WRITING:
-            return
+        if state is None or state == _WRITING or _is_pragma(statement):
+            return  # a PRAGMA (e.g. busy_timeout) needs no transaction, let alone the lock
         if _only_reads(context, statement):
             if state == _NOT_BEGUN:
                 cursor.execute("BEGIN")
@@ -207,6 +216,37 @@ def _sqlite_engine(url: str, pool_size: int) -> AsyncEngine:
         connection.info[_TRANSACTION] = _WRITING
 
     return engine
+
+
+def _is_pragma(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() == "PRAGMA"
+
+
+@asynccontextmanager
+async def begin_waiting_at_most(
+    engine: AsyncEngine, seconds: float
+) -> AsyncIterator[AsyncConnection]:
+    """A transaction whose statements wait at most ``seconds`` for a lock, then fail.
+
+    For work that may give up rather than wait, such as a relay handing its leases back
+    while stopping: ``lock_timeout`` on PostgreSQL, the busy timeout on SQLite (restored to
+    :data:`SQLITE_BUSY_SECONDS` before the connection goes back to the pool).
+    """
+    milliseconds = max(int(seconds * 1000), 1)
+    async with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            async with connection.begin():
+                await connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+                yield connection
+            return
+        await connection.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+        await connection.commit()
+        try:
+            async with connection.begin():
+                yield connection
+        finally:
+            await connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+            await connection.commit()
 
 
 def _only_reads(context: Any, statement: str) -> bool:

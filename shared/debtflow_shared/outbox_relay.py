@@ -9,7 +9,6 @@ order. A relay wakes when a transaction that wrote to the outbox commits (Postgr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import math
 import os
@@ -26,10 +25,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from debtflow_shared.bus.base import MessageBus, OutboundMessage
-from debtflow_shared.db import insert_unless_present
+from debtflow_shared.db import begin_waiting_at_most, insert_unless_present
 from debtflow_shared.logging import get_logger
 from debtflow_shared.metrics import ServiceMetrics
 from debtflow_shared.outbox_wakeup import Wakeup
+from debtflow_shared.periodic import wait_at_most
 from debtflow_shared.platform_tables import PlatformTables
 
 log = get_logger(__name__)
@@ -43,6 +43,9 @@ class RelayOptions:
     batch_size: int = 500
     retention: timedelta = timedelta(days=3)
     error_backoff_seconds: float = 1.0
+    # How long stopping waits for a lock to hand its partitions back; past it they are left
+    # to expire (``lease_seconds``), which delays the next owner a little and loses nothing.
+    release_lock_seconds: float = 2.0
 
 
 def new_relay_id() -> str:
@@ -108,8 +111,9 @@ class OutboxRelay:
                 timeout = min(
                     (next_drain - _now()).total_seconds(), self._renew_every.total_seconds()
                 )
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.event.wait(), timeout=max(timeout, 0))
+                # Not asyncio.wait_for: it loses a cancellation that comes as a commit wakes
+                # us (see periodic.py), and stop() then waited out its bound.
+                await wait_at_most(self._wakeup.event, timeout)
         finally:
             await self._wakeup.stop()
             await self._release_all()
@@ -270,15 +274,30 @@ class OutboxRelay:
         return gained
 
     async def _release_all(self) -> None:
+        """Hand this relay's partitions back, if a lock lets us promptly.
+
+        A writer elsewhere (a consumer still draining its batch, on SQLite's one write lock)
+        must not hold a stop for SQLite's busy timeout: after ``release_lock_seconds`` the
+        leases are left to expire. Unpublished rows stay in the outbox either way.
+        """
         relay, lease = self._tables.outbox_relay, self._tables.outbox_lease
-        with contextlib.suppress(Exception):
-            async with self._engine.begin() as connection:
+        try:
+            async with begin_waiting_at_most(
+                self._engine, self._options.release_lock_seconds
+            ) as connection:
                 await connection.execute(
                     update(lease)
                     .where(lease.c.owner == self.relay_id)
                     .values(owner=None, lease_until=None)
                 )
                 await connection.execute(delete(relay).where(relay.c.relay_id == self.relay_id))
+        except Exception:
+            log.warning(
+                "outbox leases not released; they expire",
+                relay=self.relay_id,
+                lease_seconds=self._options.lease_seconds,
+                exc_info=True,
+            )
         self.owned = frozenset()
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from debtflow_shared.clock import ControlledClock, SystemClock
-from debtflow_shared.periodic import run_periodically
+from debtflow_shared.periodic import run_periodically, wait_at_most
 
 HOUR = 3600.0
 
@@ -94,3 +94,20 @@ async def test_cancelling_stops_it_while_it_works() -> None:
     )
     await asyncio.wait_for(started.wait(), timeout=5)
     await _stop(task)
+
+
+async def test_cancelling_as_a_controlled_clock_moves_stops_it() -> None:
+    # asyncio.wait_for lost such a cancellation on Python 3.11: the loop ran on, and a
+    # service's stop waited out its bound.
+    clock = ControlledClock(datetime(2026, 3, 2, tzinfo=UTC), frozen=True)
+    runs = Runs()
+    task = await _start(runs, clock, interval=HOUR)
+    clock.advance(timedelta(days=1))  # wakes it; the cancellation comes before it resumes
+    await _stop(task)
+
+
+async def test_wait_at_most_says_whether_the_event_came() -> None:
+    event = asyncio.Event()
+    assert await wait_at_most(event, 0.01) is False
+    event.set()
+    assert await wait_at_most(event, HOUR) is True
