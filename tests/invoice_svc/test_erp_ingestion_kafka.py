@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from debtflow_shared.bus.base import InboundMessage, OutboundMessage
 from debtflow_shared.catalog.debtor import DebtorUpserted
@@ -356,3 +360,57 @@ async def invoice_refused(backend: Backend, bad: dict[str, Any]) -> tuple[Inboun
         )
         await eventually(lambda: len(dead.messages) == 1 and len(issued.messages) == 1)
     return dead.messages[0], issued
+
+
+async def test_a_parked_invoice_refused_once_its_debtor_arrives_is_dead_lettered_and_replayable(
+    backend: Backend,
+) -> None:
+    async with (
+        every_message(backend, "erp.invoice.dlq") as dead,
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+    ):
+        parked = erp_message("erp.invoice", ERP_INVOICE | {"amount_minor": 0})
+        await backend.raw_publish([parked])
+        await eventually(lambda: _parked(invoice))
+        await backend.raw_publish([erp_message("erp.debtor", ERP_DEBTOR)])
+        await eventually(lambda: _debtor_known(invoice))
+        backend.clock.advance(timedelta(seconds=1))  # wakes the expiry: refused ones go now
+        await eventually(lambda: len(dead) == 1)
+        event_id = str(Envelope.from_bytes(parked.value).id)
+        assert not await _claimed(invoice, event_id)  # its effect was never applied
+
+        # A replay is handled (refused again, at once: the debtor is there), not dropped.
+        await backend.raw_publish([OutboundMessage("erp.invoice", parked.key, dead[0].value)])
+        await eventually(lambda: len(dead) == 2)
+    assert [m.header("dlq.reason") for m in dead] == [b"handler_failed", b"handler_failed"]
+    assert b"amount" in (dead[0].header("dlq.error") or b"")
+    assert dead[0].header("dlq.waiting_for") is not None
+
+
+async def _claimed(invoice: ServiceRuntime, event_id: str) -> bool:
+    inbox = INVOICE.tables.inbox
+    async with invoice.engine.connect() as connection:
+        found = await connection.scalar(
+            select(inbox.c.event_id).where(
+                inbox.c.consumer == INVOICE.name, inbox.c.event_id == event_id
+            )
+        )
+    return found is not None
+
+
+@contextlib.asynccontextmanager
+async def every_message(backend: Backend, topic: str) -> AsyncIterator[list[InboundMessage]]:
+    """Every message on ``topic``, copies included (a probe keeps one of identical values)."""
+    seen: list[InboundMessage] = []
+
+    async def record(message: InboundMessage) -> None:
+        seen.append(message)
+
+    bus = backend.bus()
+    bus.subscribe(f"every-{uuid.uuid4().hex[:6]}", [topic], record)
+    await backend.start_bus(bus)
+    try:
+        yield seen
+    finally:
+        if backend.is_infra:
+            await bus.stop()
