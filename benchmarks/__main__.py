@@ -1,93 +1,151 @@
-"""``make bench``: the event pipeline, the overdue sweep and ERP invoice and payment batches
-(with a concurrent reader's p99 beside its idle p99) on the
-embedded default, and on PostgreSQL + Kafka when ``DATABASE_URL`` and
-``KAFKA_BOOTSTRAP_SERVERS`` are given (``make bench`` starts them; the batch needs only
-``DATABASE_URL``)."""
+"""``make bench``: each debtflow figure beside a raw baseline measured in the same run.
+
+Figures: ingest via topic, ingest via REST batch, the service-to-service pipeline (and its
+p50 latency at a low rate) and the overdue sweep, on the embedded default and on PostgreSQL
++ Kafka when ``DATABASE_URL`` and ``KAFKA_BOOTSTRAP_SERVERS`` are given (``make bench``
+starts them; the REST batch needs only ``DATABASE_URL``). Every figure is printed with its
+baseline and ratio, and the run is written to ``benchmarks/results/<UTC time>.json``.
+See benchmarks/README.md for the method.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 
-from benchmarks import erp_batch, overdue_sweep
-from benchmarks.event_pipeline import Target, run
+from benchmarks import erp_batch, erp_topic_ingest, event_pipeline, overdue_sweep
+from benchmarks.figures import HEADER, RESULTS_DIR, Figure, table_row, write_results
+from benchmarks.machine import describe_machine
+from benchmarks.raw_baselines import asyncpg_dsn
+from benchmarks.targets import Target
 from debtflow_shared.logging import configure_logging
 from debtflow_shared.settings import normalize_database_url
 
+FIGURES = ("ingest-topic", "ingest-rest", "pipeline", "sweep")
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--invoices", type=int, default=20_000, help="for the overdue sweep")
-    parser.add_argument("--sweep-batch", type=int, default=500)
-    parser.add_argument("--batch-items", type=int, default=10_000, help="for the ERP batch")
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
-        "--only", choices=("pipeline", "sweep", "batches"), help="run one benchmark only"
+        "--only", action="append", choices=FIGURES, help="run this figure only (repeatable)"
     )
-    args = parser.parse_args()
-    configure_logging("ERROR", json=False)
+    parser.add_argument(
+        "--no-embedded", action="store_true", help="skip the embedded default (SQLite)"
+    )
+    size = parser.add_argument_group("sizes")
+    size.add_argument("--ingest-invoices", type=int, default=10_000, help="ingest via topic")
+    size.add_argument("--batch-items", type=int, default=10_000, help="ingest via REST batch")
+    size.add_argument("--events", type=int, default=5000, help="pipeline throughput")
+    size.add_argument("--batch", type=int, default=100, help="pipeline events per unit of work")
+    size.add_argument("--samples", type=int, default=50, help="pipeline latency samples")
+    size.add_argument("--rate", type=float, default=10.0, help="latency samples per second")
+    size.add_argument(
+        "--invoices",
+        type=int,
+        default=20_000,
+        help="overdue sweep: open invoices, half past due (the issue's figure: 1000000)",
+    )
+    size.add_argument("--sweep-batch", type=int, default=500, help="rows per sweep transaction")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    return parser
 
-    targets = [Target("embedded (SQLite, in-process bus)")]
-    database, kafka = os.environ.get("DATABASE_URL"), os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if database and kafka:
-        targets.append(Target("PostgreSQL + Kafka", normalize_database_url(database), kafka))
+
+def main(argv: list[str] | None = None) -> Path:
+    args = parser().parse_args(argv)
+    configure_logging("CRITICAL", json=False)  # the broker's start-up chatter is not a figure
+    started_at = datetime.now(UTC)
+    database = os.environ.get("DATABASE_URL")
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    database_url = normalize_database_url(database) if database else None
+    targets = [] if args.no_embedded else [Target("embedded")]
+    if database_url and kafka:
+        targets.append(Target("PostgreSQL + Kafka", database_url, kafka))
     else:
-        print("bench: PostgreSQL/Kafka not given; embedded only")
+        print("bench: PostgreSQL and Kafka not both given; embedded figures only")
+    rest_targets = [] if args.no_embedded else [Target("embedded")]
+    if database_url:
+        rest_targets.append(Target("PostgreSQL", database_url))
 
-    if args.only in (None, "pipeline"):
-        _pipeline(targets, args)
-    if args.only in (None, "sweep"):
-        _sweep(targets, args)
-    if args.only in (None, "batches"):
-        _batches(database, args)
-
-
-def _pipeline(targets: list[Target], args: argparse.Namespace) -> None:
-    print(
-        f"{'target':<36} {'events':>7} {'seconds':>8} {'events/s':>9} {'p50 ms':>7} {'p95 ms':>7}"
+    machine = asyncio.run(
+        describe_machine(asyncpg_dsn(database_url) if database_url else None, kafka)
     )
-    for target in targets:
-        f = asyncio.run(run(target, args.events, args.batch, args.samples))
-        print(
-            f"{f.target:<36} {f.events:>7} {f.seconds:>8.2f} {f.per_second:>9.0f} "
-            f"{f.latency_p50_ms:>7.1f} {f.latency_p95_ms:>7.1f}"
-        )
-
-
-def _sweep(targets: list[Target], args: argparse.Namespace) -> None:
     print(
-        f"\n{'overdue sweep':<36} {'invoices':>8} {'batch':>6} {'due_soon/s':>10} "
-        f"{'overdue/s':>10} {'idle ms':>8}"
+        f"bench: {machine['cores']} cores, {(machine['memory_bytes'] or 0) / 2**30:.1f} GiB, "
+        f"load {machine['load_average'][0]:.2f}, PostgreSQL {machine['postgresql']}, "
+        f"Kafka {machine['kafka']}, commit {(machine['git']['commit'] or '?')[:10]}"
+        f"{' (dirty)' if machine['git']['dirty'] else ''}"
     )
-    for target in targets:
-        s = asyncio.run(
-            overdue_sweep.run(target.name, target.database_url, args.invoices, args.sweep_batch)
-        )
-        print(
-            f"{s.target:<36} {s.invoices:>8} {s.batch:>6} {s.due_soon_per_second:>10.0f} "
-            f"{s.overdue_per_second:>10.0f} {s.idle_ms:>8.1f}"
-        )
+    selected = args.only or list(FIGURES)
+    runs: dict[str, tuple[list[Target], Callable[[Target], list[Figure]]]] = {
+        "ingest-topic": (
+            targets,
+            lambda t: [asyncio.run(erp_topic_ingest.run(t, args.ingest_invoices))],
+        ),
+        "ingest-rest": (rest_targets, lambda t: [_rest_batch(t, args.batch_items)]),
+        "pipeline": (
+            targets,
+            lambda t: asyncio.run(
+                event_pipeline.run(
+                    t, event_pipeline.Sizes(args.events, args.batch, args.samples, args.rate)
+                )
+            ),
+        ),
+        "sweep": (
+            targets,
+            lambda t: [asyncio.run(overdue_sweep.run(t, args.invoices, args.sweep_batch))],
+        ),
+    }
+    figures: list[Figure] = []
+    print(HEADER)
+    for name in FIGURES:
+        if name not in selected:
+            continue
+        where, measure = runs[name]
+        for target in where:
+            for figure in measure(target.fresh()):
+                figures.append(figure)
+                print(table_row(figure), flush=True)
+    path = write_results(
+        args.results_dir,
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+        options=vars(args),
+        machine=machine,
+        figures=figures,
+    )
+    missed = [f for f in figures if f.goal_met is False]
+    print(f"\nbench: {len(figures)} figures, {len(missed)} goals missed; written to {path}")
+    return path
 
 
-def _batches(database: str | None, args: argparse.Namespace) -> None:
-    print(
-        f"\n{'ERP batches':<36} {'items':>6} {'invoices/s':>10} {'resent':>7} "
-        f"{'payments/s':>10} {'resent':>7} {'read p99 ms: idle':>17} {'during':>7} {'reads':>6}"
+def _rest_batch(target: Target, items: int) -> Figure:
+    b = asyncio.run(erp_batch.run(target.name, target.database_url, items))
+    return Figure(
+        "ingest via REST batch",
+        target.name,
+        "invoices/s",
+        items,
+        debtflow=b.invoices_per_second,
+        baseline=items / b.baseline_seconds,
+        detail={
+            "debtflow_seconds": b.invoice_seconds,
+            "baseline_seconds": b.baseline_seconds,
+            "invoices_resent_per_second": b.invoice_resend_per_second,
+            "payments_per_second": b.payments_per_second,
+            "payments_resent_per_second": b.payment_resend_per_second,
+            "reader_p99_ms_idle": b.read_idle_p99_ms,
+            "reader_p99_ms_during_batch": b.read_during_batch_p99_ms,
+            "reads_during_batch": len(b.read_during_batch_ms),
+        },
     )
-    batch_targets: list[tuple[str, str | None]] = [("embedded (SQLite)", None)]
-    if database:
-        batch_targets.append(("PostgreSQL", normalize_database_url(database)))
-    for name, url in batch_targets:
-        b = asyncio.run(erp_batch.run(name, url, args.batch_items))
-        print(
-            f"{b.target:<36} {b.items:>6} {b.invoices_per_second:>10.0f} "
-            f"{b.invoice_resend_per_second:>7.0f} {b.payments_per_second:>10.0f} "
-            f"{b.payment_resend_per_second:>7.0f} {b.read_idle_p99_ms:>17.1f} "
-            f"{b.read_during_batch_p99_ms:>7.1f} {len(b.read_during_batch_ms):>6}"
-        )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ nothing else runs (the baseline), then during a second batch of N payments: its 
 the idle one is what a batch costs every other request of the service (one event loop and
 one SQLite file on the embedded default, as under ``make run``). The relay is not started:
 this measures the ingestion, not publishing.
+
+Baseline (same run): one raw asyncpg ``copy_records_to_table`` of the same N invoice rows into
+a scratch table shaped like ``invoices``; embedded, one raw sqlite3 ``executemany``.
 """
 
 from __future__ import annotations
@@ -22,18 +25,21 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from benchmarks import raw_baselines
+from benchmarks.ledger_rows import INVOICE_COLUMNS, as_record, invoice_row
 from debtflow_shared.auth import TokenVerifier, generate_key_pair, issue_token
 from debtflow_shared.bus.embedded import EmbeddedBus
 from debtflow_shared.clock import ControlledClock
 from debtflow_shared.db import is_sqlite
 from debtflow_shared.service import ServiceRuntime
 from debtflow_shared.settings import PlatformSettings
+from invoice_svc.adapters.tables import invoices as invoices_table
 from invoice_svc.bootstrap import DEFINITION as INVOICE
 from invoice_svc.settings import InvoiceSettings
 
@@ -54,6 +60,7 @@ class BatchFigures:
     payment_resend_seconds: float
     read_idle_ms: list[float]
     read_during_batch_ms: list[float]
+    baseline_seconds: float
 
     @property
     def invoices_per_second(self) -> float:
@@ -132,12 +139,33 @@ async def run(target: str, database_url: str | None, items: int = 10_000) -> Bat
                 batch = asyncio.create_task(_timed(writer, "payments", second, "created"))
                 during = await _reads(reader, read_path, until=batch)
                 await batch
+            baseline = await _baseline(runtime, Path(tmp), rows)
         finally:
             if not is_sqlite(runtime.database_url):
                 async with runtime.engine.begin() as connection:
                     await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
             await runtime.engine.dispose()
-    return BatchFigures(target, items, invoices, invoices_resent, paid, paid_resent, idle, during)
+    return BatchFigures(
+        target, items, invoices, invoices_resent, paid, paid_resent, idle, during, baseline
+    )
+
+
+async def _baseline(runtime: ServiceRuntime, tmp: Path, items: list[dict[str, Any]]) -> float:
+    rows = [
+        invoice_row(n, {"id": item["debtor_id"], "time_zone": "UTC"}, date(2026, 3, 31))
+        for n, item in enumerate(items)
+    ]
+    if is_sqlite(runtime.database_url):
+        return raw_baselines.sqlite_insert_seconds(
+            tmp / "raw.sqlite", invoices_table, rows, len(rows)
+        )
+    return await raw_baselines.copy_seconds(
+        raw_baselines.asyncpg_dsn(runtime.database_url),
+        runtime.schema,
+        "invoices",
+        INVOICE_COLUMNS,
+        [as_record(r) for r in rows],
+    )
 
 
 async def _debtors(client: httpx.AsyncClient, count: int) -> list[str]:
