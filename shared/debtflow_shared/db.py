@@ -6,6 +6,7 @@ types here store UTC timestamps and exact decimals in forms that round-trip on b
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -186,6 +187,14 @@ def _sqlite_engine(url: str, pool_size: int) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
         cursor.close()
+
+    @event.listens_for(engine.sync_engine, "invalidate")
+    def _on_invalidate(dbapi_connection: Any, _record: Any, _error: BaseException | None) -> None:
+        # A task cancelled mid-statement gets its connection thrown away without a rollback:
+        # its write lock would stay held for the life of the process, and every later
+        # writer would wait out the busy timeout. Undo it before the connection goes.
+        with contextlib.suppress(Exception):
+            dbapi_connection.rollback()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:

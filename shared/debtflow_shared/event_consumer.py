@@ -370,7 +370,12 @@ class EventConsumer:
                 max=self._retry.backoff_max_seconds,
                 jitter=self._retry.backoff_seconds,
             ),
-            retry=retry_if_exception(lambda error: not isinstance(error, PermanentFailure)),
+            # Never a cancellation (a stop): retrying it would swallow the cancel.
+            retry=retry_if_exception(
+                lambda error: (
+                    isinstance(error, Exception) and not isinstance(error, PermanentFailure)
+                )
+            ),
             reraise=True,
         )
         async for attempt in retrying:
