@@ -41,7 +41,7 @@ def parser() -> argparse.ArgumentParser:
         "--no-embedded", action="store_true", help="skip the embedded default (SQLite)"
     )
     size = parser.add_argument_group("sizes")
-    size.add_argument("--ingest-invoices", type=int, default=10_000, help="ingest via topic")
+    size.add_argument("--ingest-invoices", type=int, default=5000, help="ingest via topic")
     size.add_argument("--batch-items", type=int, default=10_000, help="ingest via REST batch")
     size.add_argument("--events", type=int, default=5000, help="pipeline throughput")
     size.add_argument("--batch", type=int, default=100, help="pipeline events per unit of work")
@@ -60,7 +60,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> Path:
     args = parser().parse_args(argv)
-    configure_logging("CRITICAL", json=False)  # the broker's start-up chatter is not a figure
     started_at = datetime.now(UTC)
     database = os.environ.get("DATABASE_URL")
     kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
@@ -149,4 +148,5 @@ def _rest_batch(target: Target, items: int) -> Figure:
 
 
 if __name__ == "__main__":
+    configure_logging("CRITICAL", json=False)  # the broker's start-up chatter is not a figure
     main()
