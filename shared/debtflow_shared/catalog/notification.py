@@ -81,6 +81,19 @@ def notification_dedup_key(case_id: str, step: str, channel: NotificationChannel
     return "ntf-" + hashlib.sha256(joined.encode()).hexdigest()[:32]
 
 
+SHIPPED_TEMPLATE_KEYS: frozenset[str] = frozenset(
+    {
+        "reminder.pre_due",
+        "reminder.friendly",
+        "reminder.firm",
+        "notice.final",
+        "letter.before_action",
+    }
+)
+"""The templates notify-svc ships for every tenant (the default ladder's messages): a
+dunning policy may name them before the tenant has written any of its own."""
+
+
 class Tone(StrEnum):
     """How firm the message is (templates exist per tone)."""
 
@@ -179,6 +192,12 @@ class NotificationRequested(EventPayload):
     variant: VariantKey | None = None
     locale: LanguageTag = Field(examples=["en-GB"])
     invoice_ids: InvoiceIds
+    also_outstanding_invoice_ids: tuple[EntityId, ...] = Field(
+        default=(),
+        max_length=MAX_NAMED_INVOICES,
+        description="the case's other invoices still owed: named as also outstanding, but "
+        "not claimed by this step (they have not reached its offset themselves)",
+    )
     contact_rules: ContactRules
     requested_at: UtcInstant
     expires_at: UtcInstant | None = Field(
