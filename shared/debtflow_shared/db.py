@@ -111,6 +111,25 @@ def insert_unless_present(
     return statement.on_conflict_do_nothing(index_elements=on)
 
 
+def upsert_if_newer(
+    table: Table, dialect: str, *, on: Sequence[str], version: str = "version"
+) -> postgresql.Insert | sqlite.Insert:
+    """``INSERT … ON CONFLICT (on) DO UPDATE`` that only ever moves a row to a newer version.
+
+    For copies kept from events that may arrive late or twice: a stored row with the same or
+    a newer ``version`` is left alone. Execute it with a list of rows (one executemany); give
+    each key at most once per call, its newest version.
+    """
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=list(on),
+        set_={c.name: excluded[c.name] for c in table.columns if c.name not in on},
+        where=table.c[version] < excluded[version],
+    )
+
+
 async def insert_if_absent(
     session: AsyncSession, table: Table, row: dict[str, Any], *, on: Sequence[str] | None = None
 ) -> bool:

@@ -99,3 +99,25 @@ async def test_escalation_stores_the_v2_profile_with_tags_credit_policy_and_phon
             mode="json"
         )
     ]
+
+
+async def test_a_batch_of_upserts_keeps_each_debtors_newest_version_whatever_their_order(
+    backend: Backend,
+) -> None:
+    """The set-based path: versions out of order and a stale re-send in one batch, and a
+    later batch older than what is stored, never move a copy back."""
+    versions = {"d-1": [2, 3, 1], "d-2": [1], "d-3": [4, 4]}
+    batch = [
+        upserted(V1 | {"debtor_id": debtor_id, "version": version, "name": f"v{version}"}, "v1")
+        for debtor_id, order in versions.items()
+        for version in order
+    ]
+    async with backend.service(ESCALATION, EscalationSettings) as escalation:
+        await backend.raw_publish(batch)
+        newest = {d: await _profile_once_at(escalation, max(v), d) for d, v in versions.items()}
+        await backend.raw_publish([upserted(V1 | {"version": 2, "name": "late"}, "v1")])
+        await backend.raw_publish([upserted(V1 | {"debtor_id": "d-2", "version": 2}, "v1")])
+        await _profile_once_at(escalation, 2, "d-2")  # the later batch was applied...
+        kept = await _profile_once_at(escalation, 3, "d-1")  # ...but d-1 never went back
+    assert {d: p.name for d, p in newest.items()} == {"d-1": "v3", "d-2": "v1", "d-3": "v4"}
+    assert kept.name == "v3"

@@ -19,5 +19,6 @@ DEFINITION = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     routers=[debtors.router],
     handlers=consumers.handlers,
+    batch_handlers=consumers.batch_handlers,
     tags=[("debtors", "escalation-svc's copy of each debtor, fed by debtor.upserted")],
 )

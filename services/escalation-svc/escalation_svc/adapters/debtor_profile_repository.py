@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import CreditPolicy
+from debtflow_shared.db import upsert_if_newer
 from escalation_svc.adapters.tables import debtor_profiles
 from escalation_svc.domain.debtor_profile import DebtorProfile
 
@@ -51,38 +53,40 @@ class DebtorProfileRepository:
             credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
         )
 
-    async def put_if_newer(self, profile: DebtorProfile) -> bool:
+    async def put_if_newer(self, profile: DebtorProfile) -> None:
         """Store ``profile`` unless a newer (or the same) version is already stored."""
-        values = {
-            "version": profile.version,
-            "name": profile.name,
-            "country": profile.country,
-            "currency": profile.currency,
-            "language": profile.language,
-            "time_zone": profile.time_zone,
-            "preferred_channel": profile.preferred_channel,
-            "contacts": profile.contacts_json,
-            "tags": json.dumps(list(profile.tags)),
-            "credit_policy": profile.credit_policy.model_dump_json(),
-            "updated_at": profile.updated_at,
-        }
-        current = await self.get(profile.tenant_id, profile.debtor_id)
-        if current is None:
-            await self._session.execute(
-                insert(debtor_profiles).values(
-                    tenant_id=profile.tenant_id, debtor_id=profile.debtor_id, **values
-                )
-            )
-            return True
-        if current.version >= profile.version:
-            return False  # stale or repeated: events can arrive out of order across topics
+        await self.put_all_if_newer([profile])
+
+    async def put_all_if_newer(self, profiles: Sequence[DebtorProfile]) -> None:
+        """Store each profile unless a newer (or the same) version is already stored: one
+        statement for all, since events can arrive twice or out of order across topics."""
+        newest: dict[tuple[str, str], DebtorProfile] = {}
+        for profile in profiles:
+            key = (profile.tenant_id, profile.debtor_id)
+            if key not in newest or newest[key].version < profile.version:
+                newest[key] = profile
+        if not newest:
+            return
+        dialect = self._session.get_bind().dialect.name
         await self._session.execute(
-            update(debtor_profiles)
-            .where(
-                debtor_profiles.c.tenant_id == profile.tenant_id,
-                debtor_profiles.c.debtor_id == profile.debtor_id,
-                debtor_profiles.c.version < profile.version,
-            )
-            .values(**values)
+            upsert_if_newer(debtor_profiles, dialect, on=("tenant_id", "debtor_id")),
+            [_row(profile) for profile in newest.values()],
         )
-        return True
+
+
+def _row(profile: DebtorProfile) -> dict[str, object]:
+    return {
+        "tenant_id": profile.tenant_id,
+        "debtor_id": profile.debtor_id,
+        "version": profile.version,
+        "name": profile.name,
+        "country": profile.country,
+        "currency": profile.currency,
+        "language": profile.language,
+        "time_zone": profile.time_zone,
+        "preferred_channel": profile.preferred_channel,
+        "contacts": profile.contacts_json,
+        "tags": json.dumps(list(profile.tags)),
+        "credit_policy": profile.credit_policy.model_dump_json(),
+        "updated_at": profile.updated_at,
+    }
