@@ -20,6 +20,9 @@ flowing. Effects and the inbox claim commit in one transaction.
   and follow it on the single path, so per-key order holds; other keys stay in the batch.
   We chose savepoints over bisection: one failure costs one rolled-back savepoint, not
   log2(n) re-applied halves, and the batch keeps its one commit;
+- on PostgreSQL the transaction first locks the batch's message keys (the debtors) in
+  sorted order (:mod:`~debtflow_shared.batch_locks`), so concurrent batches of different
+  topics touching the same debtors queue instead of deadlocking;
 - if the transaction fails as a whole (a PostgreSQL deadlock or serialization failure,
   SQLite busy, a lost connection), nothing of it was committed: the batch is applied again
   message by message on the single path, each in its own short transaction, which is what
@@ -53,6 +56,7 @@ from tenacity import (
 )
 
 from debtflow_shared import inbox
+from debtflow_shared.batch_locks import lock_keys_in_order
 from debtflow_shared.bus.base import BatchLimits, InboundMessage, MessageBus
 from debtflow_shared.catalog import CATALOG, Catalog, EventPayload, UnknownEventType
 from debtflow_shared.context import TraceContext, traced
@@ -226,6 +230,7 @@ class EventConsumer:
         except Exception as error:
             # Nothing of it committed (or, if the commit's answer was lost, the inbox holds
             # it): apply every message in a short transaction of its own.
+            self._fell_back("transaction")
             log.warning(
                 "batch transaction failed; applying its messages one by one",
                 error=describe_error(error),
@@ -255,6 +260,9 @@ class EventConsumer:
         blocked: set[str | None] = set()  # keys whose earlier message failed in this batch
         set_failed: set[str] = set()  # topics whose batch handler failed in this batch
         async with self._uow_factory() as uow:
+            await lock_keys_in_order(
+                uow.session, self._metrics.service, (d.received.envelope.key for d in pending)
+            )
             fresh = await inbox.claim_many(
                 uow.session,
                 self._tables,
@@ -313,6 +321,7 @@ class EventConsumer:
                     await handler(event, uow)
                     uow.collect()  # in this message's trace context: its ids on its events
             except Exception as error:
+                self._fell_back("message")
                 log.warning(
                     "handler failed in a batch; retrying it alone",
                     error=describe_error(error),
@@ -333,6 +342,7 @@ class EventConsumer:
                 await self._batch_handlers[topic]([d.received for d in deliveries], uow)
                 uow.collect()
         except Exception as error:
+            self._fell_back("set")
             log.warning(
                 "batch handler failed; applying its events one by one",
                 error=describe_error(error),
@@ -342,6 +352,9 @@ class EventConsumer:
             )
             return False
         return True
+
+    def _fell_back(self, failed: str) -> None:
+        self._metrics.batch_fallbacks.labels(self._metrics.service, self.group, failed).inc()
 
     async def _handle_single(self, delivery: _Delivery) -> None:
         """The single-message path: its own transaction, retried, then dead-lettered."""

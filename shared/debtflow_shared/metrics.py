@@ -39,6 +39,14 @@ class ServiceMetrics:
             ["service", "group", "topic"],
             registry=self.registry,
         )
+        self.batch_fallbacks = Counter(
+            "debtflow_consumer_batch_fallbacks_total",
+            "Batch work that failed and was applied again another way: a whole transaction "
+            "(then one by one), one message (then alone) or a batch handler's set (then per "
+            "event)",
+            ["service", "group", "failed"],
+            registry=self.registry,
+        )
         self.http_requests = Counter(
             "debtflow_http_requests_total",
             "HTTP requests by route and status",
