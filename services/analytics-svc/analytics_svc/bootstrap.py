@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analytics_svc import consumers
+from analytics_svc.adapters.repositories import SqlRepositories
 from analytics_svc.adapters.tables import metadata, platform
+from analytics_svc.api import aging, debtor_ledger, kpis
 from debtflow_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -15,4 +18,13 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
+    routers=[aging.router, kpis.router, debtor_ledger.router],
+    repositories=SqlRepositories,
+    handlers=consumers.handlers,
+    batch_handlers=consumers.BATCH_HANDLERS,
+    tags=[
+        ("aging", "What is open as of any day, by days past due, per debtor and in total"),
+        ("kpis", "DSO (standard and countback), BPDSO, ADD and CEI over a period or by month"),
+        ("ledger", "One debtor's invoices, payments, credit notes and charges, from events"),
+    ],
 )

@@ -1,7 +1,119 @@
-"""analytics-svc's tables (its own schema on PostgreSQL, its own file on SQLite)."""
+"""analytics-svc's tables (its own schema on PostgreSQL, its own file on SQLite).
 
-from debtflow_shared.db import new_metadata
-from debtflow_shared.platform_tables import define_platform_tables
+``event_log`` is the append-only copy of every event consumed: the source of truth. Every
+other table is a read model derived from it, and ``debtflow analytics rebuild`` empties and
+rebuilds them from it. Money columns are integer minor units in the row's currency.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from debtflow_shared.db import UTCDateTime, new_metadata
+from debtflow_shared.platform_tables import BigIntId, define_platform_tables
 
 metadata = new_metadata()
 platform = define_platform_tables(metadata)
+
+event_log = Table(
+    "event_log",
+    metadata,
+    Column("seq", BigIntId, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("dataschema", String(20), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("envelope", Text, nullable=False),
+    Index("ix_event_log_tenant_topic", "tenant_id", "topic"),
+)
+
+# One row per invoice state an event reported (several events may report one version).
+invoice_observations = Table(
+    "invoice_observations",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("topic", String(100), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("number", String(100), nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("principal_open_minor", BigInteger, nullable=False),
+    Column("charges_open_minor", BigInteger, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("payment_id", String(64), nullable=True),
+    PrimaryKeyConstraint(
+        "tenant_id", "invoice_id", "version", "event_id", name="pk_invoice_observations"
+    ),
+    Index("ix_invoice_observations_payment", "tenant_id", "payment_id"),
+)
+
+# What each invoice version changed, dated by the business day it happened.
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("number", String(100), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("principal_delta_minor", BigInteger, nullable=False),
+    Column("charges_delta_minor", BigInteger, nullable=False),
+    Column("sales_delta_minor", BigInteger, nullable=False),
+    Column("payment_id", String(64), nullable=True),
+    PrimaryKeyConstraint("tenant_id", "invoice_id", "version", name="pk_ledger_entries"),
+    Index("ix_ledger_entries_tenant_currency_on", "tenant_id", "currency", "on_date"),
+    Index("ix_ledger_entries_tenant_debtor", "tenant_id", "debtor_id"),
+)
+
+debtors = Table(
+    "debtors",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("time_zone", String(64), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id", name="pk_debtors"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("payment_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("unapplied_minor", BigInteger, nullable=True),
+    Column("received_on", Date, nullable=True),
+    Column("reversed_on", Date, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "payment_id", name="pk_payments"),
+    Index("ix_payments_tenant_debtor", "tenant_id", "debtor_id"),
+)
+
+READ_MODELS = (invoice_observations, ledger_entries, debtors, payments)
+"""Every table derived from ``event_log``: what a rebuild empties and fills again."""

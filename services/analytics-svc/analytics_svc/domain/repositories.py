@@ -1,0 +1,100 @@
+"""What analytics-svc's use cases need from storage: the repositories behind ``uow.repos``.
+
+Every query is scoped to one tenant, except the event log's reads for a rebuild, which
+replays every tenant's events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from analytics_svc.domain.aging import OpenItem
+from analytics_svc.domain.ledger import LedgerEntry
+from analytics_svc.domain.observations import DebtorFact, Facts, InvoiceObservation, PaymentFact
+
+InvoiceKey = tuple[str, str]
+"""(tenant id, invoice id)."""
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An event as the log keeps it: the envelope exactly as received."""
+
+    seq: int
+    event_id: str
+    tenant_id: str
+    topic: str
+    dataschema: str
+    subject: str
+    occurred_at: datetime
+    envelope_json: str
+
+
+class EventLog(Protocol):
+    async def append(self, events: Sequence[LoggedEvent], *, recorded_at: datetime) -> None:
+        """Add events not logged yet (an event id already there is left as it is)."""
+        ...
+
+    async def count(self) -> int: ...
+
+    async def read_after(self, seq: int, limit: int) -> list[LoggedEvent]:
+        """The next ``limit`` events after position ``seq``, in the order they were logged."""
+        ...
+
+
+class Ledger(Protocol):
+    async def add(self, facts: Facts) -> set[InvoiceKey]:
+        """Keep the facts (each observation once, the newest of each payment and debtor);
+        returns the invoices whose entries must be derived again."""
+        ...
+
+    async def observations(
+        self, keys: Collection[InvoiceKey]
+    ) -> dict[InvoiceKey, list[InvoiceObservation]]: ...
+
+    async def received_on(
+        self, tenant_id: str, payment_ids: Collection[str]
+    ) -> dict[str, date]: ...
+
+    async def replace_entries(
+        self, keys: Collection[InvoiceKey], entries: Sequence[LedgerEntry]
+    ) -> None: ...
+
+    async def open_items(self, tenant_id: str, currency: str, as_of: date) -> list[OpenItem]:
+        """Every invoice in ``currency`` with something open at the end of ``as_of``."""
+        ...
+
+    async def currencies(self, tenant_id: str) -> list[str]: ...
+
+    async def daily_sales(self, tenant_id: str, currency: str, end: date) -> dict[date, int]:
+        """Credit sales by day, up to and including ``end`` (days with none left out)."""
+        ...
+
+    async def debtor_entries(
+        self, tenant_id: str, debtor_id: str, as_of: date
+    ) -> list[LedgerEntry]: ...
+
+    async def debtor(self, tenant_id: str, debtor_id: str) -> DebtorFact | None: ...
+
+    async def debtor_names(self, tenant_id: str, debtor_ids: Collection[str]) -> dict[str, str]: ...
+
+    async def debtor_payments(self, tenant_id: str, debtor_id: str) -> list[PaymentFact]: ...
+
+    async def has_debtor_entries(self, tenant_id: str, debtor_id: str) -> bool: ...
+
+    async def clear(self) -> None:
+        """Empty every read model (a rebuild fills them again from the event log)."""
+        ...
+
+
+class Repositories(Protocol):
+    """``uow.repos`` in analytics-svc."""
+
+    @property
+    def events(self) -> EventLog: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
