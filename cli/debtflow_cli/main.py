@@ -14,6 +14,7 @@ import yaml
 from rich.console import Console
 from rich.progress import Progress
 
+from debtflow_cli.analytics import analytics_app
 from debtflow_cli.dlq import dlq_app
 from debtflow_cli.migration_revision import RevisionRefused, write_revision
 from debtflow_cli.provisioning import provision_service
@@ -31,6 +32,7 @@ keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(keys_app, name="keys")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(analytics_app, name="analytics")
 migrate_app = typer.Typer(
     help="Service databases: with no command, migrate them all (`migrate up`); `migrate "
     "revision` writes a service's next migration."
