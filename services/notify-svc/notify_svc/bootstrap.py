@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from debtflow_shared.service import ServiceDefinition
+from notify_svc import consumers
+from notify_svc.adapters.repositories import SqlRepositories
 from notify_svc.adapters.tables import metadata, platform
+from notify_svc.api import notifications, suppressions, templates, unsubscribe
+from notify_svc.service_layer.dispatcher import run_dispatcher
 
 DEFINITION = ServiceDefinition(
     name="notify-svc",
@@ -15,4 +19,14 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
+    routers=[templates.router, notifications.router, suppressions.router, unsubscribe.router],
+    tags=[
+        ("templates", "Message templates per locale and tone: versions, checks, previews"),
+        ("notifications", "Every message asked for: its state, what was sent, each attempt"),
+        ("suppressions", "Addresses never used again: opt-outs and refused recipients"),
+        ("unsubscribe", "The signed one-click unsubscribe link in every email (no login)"),
+    ],
+    repositories=SqlRepositories,
+    handlers=consumers.handlers,
+    background=[run_dispatcher],
 )

@@ -1,0 +1,144 @@
+"""Saving, reading and previewing templates; choosing the one a notification uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from debtflow_shared.catalog.notification import Tone
+from debtflow_shared.documents.locale_format import LocaleFormat, document_locale
+from notify_svc.adapters import template_engine
+from notify_svc.adapters.default_templates import default_for, default_templates
+from notify_svc.adapters.template_engine import RenderedMessage
+from notify_svc.domain.contact_window import debtor_zone
+from notify_svc.domain.message_context import MessageFacts, message_context, sample_facts
+from notify_svc.domain.templates import Template, TemplateSource, locale_fallbacks
+from notify_svc.service_layer.work import Work
+
+
+class TemplateNotFound(LookupError):
+    pass
+
+
+class PreviewDebtorUnknown(LookupError):
+    """The debtor (or the tenant's creditor profile) named for a preview is not known."""
+
+    field = "debtor_id"
+
+
+@dataclass(frozen=True)
+class TemplateName:
+    key: str
+    locale: str
+    tone: Tone
+
+
+def formatting_for(locale: str, country: str = "") -> LocaleFormat:
+    return LocaleFormat(document_locale(locale, country))
+
+
+def validate(source: TemplateSource, locale: str, today: date) -> None:
+    """Refuse (``TemplateRefused``, naming field and line) what would not render at send."""
+    formatting = formatting_for(locale)
+    facts = sample_facts(today, statement_attached=source.attach_statement)
+    template_engine.check(source, message_context(facts, formatting), formatting)
+
+
+async def save_template(
+    uow: Work, tenant_id: str, name: TemplateName, source: TemplateSource
+) -> Template:
+    """Check the template, then store it as the next version of its key, locale and tone."""
+    async with uow:
+        now = uow.clock.now()
+        validate(source, name.locale, now.date())
+        stored = await uow.repos.templates.add(
+            Template(tenant_id, name.key, name.locale, name.tone, 0, source, created_at=now)
+        )
+        await uow.commit()
+    return stored
+
+
+async def get_template(
+    uow: Work, tenant_id: str, name: TemplateName, version: int | None = None
+) -> Template:
+    async with uow:
+        repository = uow.repos.templates
+        found = (
+            await repository.newest(tenant_id, name.key, name.locale, name.tone)
+            if version is None
+            else await repository.version(tenant_id, name.key, name.locale, name.tone, version)
+        )
+    if found is None:
+        raise TemplateNotFound(f"no template {name.key} {name.locale} {name.tone.value}")
+    return found
+
+
+async def list_templates(
+    uow: Work, tenant_id: str, *, after: str | None, limit: int, key: str | None
+) -> list[Template]:
+    async with uow:
+        return await uow.repos.templates.list(tenant_id, after=after, limit=limit, key=key)
+
+
+def shipped_templates() -> tuple[Template, ...]:
+    return default_templates()
+
+
+async def template_for(uow: Work, tenant_id: str, name: TemplateName) -> Template:
+    """The tenant's newest template for the name (its locale, then language), else the
+    shipped default for the key or the tone. Inside an open unit of work."""
+    for locale in locale_fallbacks(name.locale):
+        found = await uow.repos.templates.newest(tenant_id, name.key, locale, name.tone)
+        if found is not None:
+            return found
+    return default_for(name.key, name.tone)
+
+
+async def preview(
+    uow: Work,
+    tenant_id: str,
+    name: TemplateName,
+    source: TemplateSource | None,
+    debtor_id: str | None,
+    unsubscribe_url: str,
+) -> tuple[RenderedMessage, Template | None]:
+    """Render ``source`` (else the template the name resolves to) with sample data, or
+    with the named debtor's open invoices as notify knows them now."""
+    async with uow:
+        now = uow.clock.now()
+        template = None if source is not None else await template_for(uow, tenant_id, name)
+        chosen = source if source is not None else template.source  # type: ignore[union-attr]
+        if debtor_id is None:
+            facts = sample_facts(now.date(), statement_attached=chosen.attach_statement)
+            country = ""
+        else:
+            facts = await real_facts(uow, tenant_id, debtor_id, name, unsubscribe_url)
+            country = facts.debtor.country
+    formatting = formatting_for(name.locale, country)
+    rendered = template_engine.render(chosen, message_context(facts, formatting), formatting)
+    return rendered, template
+
+
+async def real_facts(
+    uow: Work, tenant_id: str, debtor_id: str, name: TemplateName, unsubscribe_url: str
+) -> MessageFacts:
+    copies = uow.repos.copies
+    debtor = await copies.debtor(tenant_id, debtor_id)
+    creditor = await copies.creditor(tenant_id)
+    if debtor is None:
+        raise PreviewDebtorUnknown(f"debtor {debtor_id} is not known to notify-svc")
+    if creditor is None:
+        raise PreviewDebtorUnknown("no creditor profile yet: set it in invoice-svc")
+    invoices = await copies.open_invoices(tenant_id, debtor_id)
+    charges = await copies.charges(tenant_id, [i.invoice_id for i in invoices])
+    today = uow.clock.now().astimezone(debtor_zone(debtor.time_zone)).date()
+    return MessageFacts(
+        debtor=debtor,
+        creditor=creditor,
+        invoices=invoices,
+        charges=charges,
+        today=today,
+        step="preview",
+        tone=name.tone.value,
+        unsubscribe_url=unsubscribe_url,
+    )
