@@ -6,8 +6,10 @@ from pathlib import Path
 
 from debtflow_shared.service import ServiceDefinition
 from escalation_svc import consumers
+from escalation_svc.adapters.repositories import SqlRepositories
 from escalation_svc.adapters.tables import metadata, platform
-from escalation_svc.api import debtors
+from escalation_svc.api import cases, contact_restrictions, debtors, policies
+from escalation_svc.service_layer.timer_scheduler import run_timer_scheduler
 
 DEFINITION = ServiceDefinition(
     name="escalation-svc",
@@ -17,8 +19,15 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
-    routers=[debtors.router],
+    routers=[debtors.router, policies.router, cases.router, contact_restrictions.router],
     handlers=consumers.handlers,
     batch_handlers=consumers.batch_handlers,
-    tags=[("debtors", "escalation-svc's copy of each debtor, fed by debtor.upserted")],
+    repositories=SqlRepositories,
+    tags=[
+        ("debtors", "escalation-svc's copy of each debtor, fed by debtor.upserted"),
+        ("policies", "Dunning ladders: versioned steps and the compliance guard's rules"),
+        ("cases", "Collection cases: state, invoices, timeline (why each thing happened)"),
+        ("contact restrictions", "Opt-outs, do-not-contact and cease-contact per debtor"),
+    ],
+    background=[run_timer_scheduler],
 )

@@ -3,16 +3,74 @@
 from __future__ import annotations
 
 from debtflow_shared.catalog.debtor import DebtorUpsertedV2
+from debtflow_shared.catalog.escalation_commands import ChargeDeclined
+from debtflow_shared.catalog.invoice import (
+    InvoiceCancelled,
+    InvoiceChargeApplied,
+    InvoiceCredited,
+    InvoiceDisputed,
+    InvoiceDisputeResolved,
+    InvoiceDueSoon,
+    InvoiceIssued,
+    InvoiceOverdue,
+    InvoicePaid,
+    InvoiceUpdated,
+    InvoiceWrittenOff,
+    PaymentReceived,
+    PaymentReversed,
+)
+from debtflow_shared.catalog.notification import (
+    ContactOptedOut,
+    NotificationBounced,
+    NotificationFailed,
+    NotificationSent,
+)
 from debtflow_shared.event_consumer import BatchEventHandler
 from debtflow_shared.service import HandlerMap, ServiceRuntime
 from escalation_svc.service_layer.debtor_profiles import (
     on_debtor_upserted,
     on_debtor_upserted_batch,
 )
+from escalation_svc.service_layer.invoice_facts import (
+    on_charge_declined,
+    on_invoice_fact,
+    on_payment_received,
+    on_payment_reversed,
+)
+from escalation_svc.service_layer.notification_outcomes import (
+    on_contact_opted_out,
+    on_notification_bounced,
+    on_notification_failed,
+    on_notification_sent,
+)
+
+INVOICE_FACTS = (
+    InvoiceIssued,
+    InvoiceUpdated,
+    InvoiceCredited,
+    InvoiceDueSoon,
+    InvoiceOverdue,
+    InvoicePaid,
+    InvoiceDisputed,
+    InvoiceDisputeResolved,
+    InvoiceWrittenOff,
+    InvoiceCancelled,
+    InvoiceChargeApplied,
+)
 
 
 def handlers(_runtime: ServiceRuntime) -> HandlerMap:
-    return {DebtorUpsertedV2.event_type: on_debtor_upserted}
+    return {
+        DebtorUpsertedV2.event_type: on_debtor_upserted,
+        **{fact.event_type: on_invoice_fact for fact in INVOICE_FACTS},
+        PaymentReceived.event_type: on_payment_received,
+        PaymentReversed.event_type: on_payment_reversed,
+        ChargeDeclined.event_type: on_charge_declined,
+        NotificationSent.event_type: on_notification_sent,
+        NotificationFailed.event_type: on_notification_failed,
+        NotificationBounced.event_type: on_notification_bounced,
+        ContactOptedOut.event_type: on_contact_opted_out,
+    }
 
 
 # Topics with a set-based path: a batch's events in one statement.

@@ -51,6 +51,7 @@ class DebtorProfileRepository:
             contacts_json=row["contacts"],
             tags=tuple(json.loads(row["tags"])),
             credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
+            postal_address_json=row["postal_address"],
         )
 
     async def put_if_newer(self, profile: DebtorProfile) -> None:
@@ -88,5 +89,6 @@ def _row(profile: DebtorProfile) -> dict[str, object]:
         "contacts": profile.contacts_json,
         "tags": json.dumps(list(profile.tags)),
         "credit_policy": profile.credit_policy.model_dump_json(),
+        "postal_address": profile.postal_address_json,
         "updated_at": profile.updated_at,
     }

@@ -1,9 +1,21 @@
 """escalation-svc's tables (its own schema on PostgreSQL, its own file on SQLite)."""
 
-from sqlalchemy import Column, Integer, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 from debtflow_shared.db import UTCDateTime, new_metadata
-from debtflow_shared.platform_tables import define_platform_tables
+from debtflow_shared.platform_tables import BigIntId, define_platform_tables
 
 metadata = new_metadata()
 platform = define_platform_tables(metadata)
@@ -25,5 +37,167 @@ debtor_profiles = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("tags", Text, nullable=False, server_default="[]"),
     Column("credit_policy", Text, nullable=False, server_default="{}"),
+    Column("postal_address", Text, nullable=True),  # where letters go (JSON), if known
     PrimaryKeyConstraint("tenant_id", "debtor_id"),
+)
+
+# Dunning policies, every version kept: a running case reads the version it started on.
+policies = Table(
+    "policies",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("policy_id", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("steps", Text, nullable=False),  # JSON
+    Column("rules", Text, nullable=False),  # the compliance guard's rules, JSON
+    Column("archived", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "policy_id", "version"),
+)
+
+# Every open invoice of every debtor, kept from invoice.* and payment.* (newest version wins).
+tracked_invoices = Table(
+    "tracked_invoices",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("number", String(100), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("open_minor", BigInteger, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("case_id", String(64), nullable=True),
+    Column("closed_by", String(20), nullable=True),
+    PrimaryKeyConstraint("tenant_id", "invoice_id"),
+    Index("ix_tracked_invoices_tenant_debtor", "tenant_id", "debtor_id"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("policy_id", String(100), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("trigger", String(30), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("stage", Integer, nullable=False),
+    Column("stage_name", String(100), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("pauses", Text, nullable=False),  # JSON list
+    Column("awaiting", Text, nullable=True),  # JSON: a notice waiting for its charges
+    Column("deferred_step", String(100), nullable=True),
+    Column("deferred_until", UTCDateTime, nullable=True),
+    Column("hold_request_id", String(100), nullable=True),
+    Column("case_file", Text, nullable=True),  # JSON, written at hand-off
+    PrimaryKeyConstraint("tenant_id", "case_id"),
+    Index("ix_cases_tenant_debtor_status", "tenant_id", "debtor_id", "status"),
+    Index("ix_cases_tenant_status_case", "tenant_id", "status", "case_id"),
+)
+
+# Why every case did what it did: events, steps, messages and decisions, in order.
+case_timeline = Table(
+    "case_timeline",
+    metadata,
+    Column("id", BigIntId, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("step", String(100), nullable=True),
+    Column("policy_version", Integer, nullable=True),
+    Column("summary", Text, nullable=False),
+    Column("details", Text, nullable=False),  # JSON
+    Index("ix_case_timeline_tenant_case", "tenant_id", "case_id", "id"),
+)
+
+# The notifications cases requested, until notify-svc reports them sent, failed or bounced.
+case_notifications = Table(
+    "case_notifications",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("dedup_key", String(40), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("step", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("invoice_ids", Text, nullable=False),  # JSON
+    Column("status", String(20), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("fallback_done", Boolean, nullable=False, server_default=false()),
+    PrimaryKeyConstraint("tenant_id", "dedup_key"),
+    Index("ix_case_notifications_tenant_case", "tenant_id", "case_id", "status"),
+)
+
+# Contact attempts the frequency cap and the minimum gap count (notification.sent, calls).
+contact_attempts = Table(
+    "contact_attempts",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("attempt_id", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("conversation", Boolean, nullable=False, server_default=false()),
+    PrimaryKeyConstraint("tenant_id", "debtor_id", "attempt_id"),
+)
+
+# Opt-outs (contact.opted_out) and escalation's own do-not-contact / cease-contact decisions.
+contact_restrictions = Table(
+    "contact_restrictions",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("channel", String(20), nullable=False),  # "*": every channel
+    Column("kind", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("effective_at", UTCDateTime, nullable=False),
+    Column("until", UTCDateTime, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "debtor_id", "channel", "kind"),
+)
+
+# The version contact.restricted carries: one counter per debtor's contact rules.
+contact_rule_versions = Table(
+    "contact_rule_versions",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id"),
+)
+
+# Addresses notify reported failed for good (permanent failure, hard bounce).
+failed_addresses = Table(
+    "failed_addresses",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("address", String(2000), nullable=False),  # "*": the channel's every address
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id", "channel", "address"),
+)
+
+# Each debtor's durable timer: when its collection must next be looked at. The row is also
+# the debtor's lock: whoever changes the debtor's case holds it (FOR UPDATE).
+timers = Table(
+    "timers",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("due_at", UTCDateTime, nullable=True),
+    Column("overdue_reported", Boolean, nullable=False, server_default=false()),
+    Column("reopened_by_reversal", Boolean, nullable=False, server_default=false()),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("tenant_id", "debtor_id"),
+    Index("ix_timers_due_at", "due_at"),
 )

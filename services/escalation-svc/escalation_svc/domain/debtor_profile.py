@@ -23,3 +23,5 @@ class DebtorProfile:
     updated_at: datetime
     tags: tuple[str, ...] = ()
     credit_policy: CreditPolicy = field(default_factory=CreditPolicy)
+    postal_address_json: str | None = None
+    """where letters go (debtor.upserted v2 ``postal_address``), if known"""

@@ -1,28 +1,41 @@
-"""escalation-svc's copy of each debtor, kept from ``debtor.upserted`` (newest version wins)."""
+"""escalation-svc's copy of each debtor, kept from ``debtor.upserted`` (newest version wins).
+
+A debtor with invoices escalation tracks is then brought up to date: facts that overtook
+the profile run now, and a new zone or contact re-times what is pending.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 
 from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2
 from debtflow_shared.event_consumer import ReceivedEvent
-from debtflow_shared.unit_of_work import UnitOfWork
-from escalation_svc.adapters.debtor_profile_repository import DebtorProfileRepository
 from escalation_svc.domain.debtor_profile import DebtorProfile
+from escalation_svc.service_layer.collection import UnitOfWork, advance_in
 
 AnyDebtorUpserted = DebtorUpserted | DebtorUpsertedV2
 
 
 async def on_debtor_upserted(event: ReceivedEvent[AnyDebtorUpserted], uow: UnitOfWork) -> None:
-    await DebtorProfileRepository(uow.session).put_if_newer(_profile(event))
+    await on_debtor_upserted_batch([event], uow)
 
 
 async def on_debtor_upserted_batch(
     events: Sequence[ReceivedEvent[AnyDebtorUpserted]], uow: UnitOfWork
 ) -> None:
-    """A batch's debtors in one statement (the set-based path of the consumer)."""
-    await DebtorProfileRepository(uow.session).put_all_if_newer([_profile(e) for e in events])
+    """A batch's debtors in one statement (the set-based path of the consumer); only the
+    debtors with invoices in escalation's copy have a ladder to run."""
+    profiles = [_profile(e) for e in events]
+    await uow.repos.profiles.put_all_if_newer(profiles)
+    by_tenant: dict[str, set[str]] = defaultdict(set)
+    for profile in profiles:
+        by_tenant[profile.tenant_id].add(profile.debtor_id)
+    for tenant_id, debtor_ids in sorted(by_tenant.items()):
+        chased = await uow.repos.invoices.debtors_with_invoices(tenant_id, debtor_ids)
+        for debtor_id in sorted(chased):
+            await advance_in(uow, tenant_id, debtor_id)
 
 
 def _profile(event: ReceivedEvent[AnyDebtorUpserted]) -> DebtorProfile:
@@ -44,6 +57,9 @@ def _profile(event: ReceivedEvent[AnyDebtorUpserted]) -> DebtorProfile:
         updated_at=event.envelope.time,
         tags=data.tags,
         credit_policy=data.credit_policy,
+        postal_address_json=(
+            data.postal_address.model_dump_json() if data.postal_address else None
+        ),
     )
 
 
@@ -51,4 +67,4 @@ async def get_debtor_profile(
     uow: UnitOfWork, tenant_id: str, debtor_id: str
 ) -> DebtorProfile | None:
     async with uow:
-        return await DebtorProfileRepository(uow.session).get(tenant_id, debtor_id)
+        return await uow.repos.profiles.get(tenant_id, debtor_id)

@@ -1,0 +1,111 @@
+"""The notifications cases requested, and what notify-svc reported of them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from debtflow_shared.catalog.notification import NotificationChannel
+from debtflow_shared.db import insert_unless_present
+from escalation_svc.adapters.tables import case_notifications
+from escalation_svc.domain.ladder_run import Notification
+
+
+def _notification(row: Any) -> Notification:
+    return Notification(
+        dedup_key=row["dedup_key"],
+        case_id=row["case_id"],
+        step=row["step"],
+        channel=NotificationChannel(row["channel"]),
+        invoice_ids=tuple(json.loads(row["invoice_ids"])),
+        status=row["status"],
+        requested_at=row["requested_at"],
+        fallback_done=row["fallback_done"],
+    )
+
+
+class NotificationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, tenant_id: str, dedup_key: str) -> Notification | None:
+        row = (
+            (
+                await self._session.execute(
+                    select(case_notifications).where(
+                        case_notifications.c.tenant_id == tenant_id,
+                        case_notifications.c.dedup_key == dedup_key,
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _notification(row) if row else None
+
+    async def unsettled(self, tenant_id: str, case_id: str) -> list[Notification]:
+        """Requested and not answered yet, or failed with no fallback tried yet."""
+        rows = await self._session.execute(
+            select(case_notifications)
+            .where(
+                case_notifications.c.tenant_id == tenant_id,
+                case_notifications.c.case_id == case_id,
+                or_(
+                    case_notifications.c.status == "requested",
+                    (case_notifications.c.status == "failed")
+                    & case_notifications.c.fallback_done.is_(False),
+                ),
+            )
+            .order_by(case_notifications.c.requested_at, case_notifications.c.dedup_key)
+        )
+        return [_notification(r) for r in rows.mappings()]
+
+    async def of_case(self, tenant_id: str, case_id: str) -> list[Notification]:
+        rows = await self._session.execute(
+            select(case_notifications)
+            .where(
+                case_notifications.c.tenant_id == tenant_id,
+                case_notifications.c.case_id == case_id,
+            )
+            .order_by(case_notifications.c.requested_at, case_notifications.c.dedup_key)
+        )
+        return [_notification(r) for r in rows.mappings()]
+
+    async def add_many(self, tenant_id: str, debtor_id: str, new: Sequence[Notification]) -> None:
+        if not new:
+            return
+        dialect = self._session.get_bind().dialect.name
+        await self._session.execute(
+            insert_unless_present(case_notifications, dialect),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "dedup_key": n.dedup_key,
+                    "case_id": n.case_id,
+                    "debtor_id": debtor_id,
+                    "step": n.step,
+                    "channel": n.channel.value,
+                    "invoice_ids": json.dumps(list(n.invoice_ids)),
+                    "status": n.status,
+                    "requested_at": n.requested_at,
+                    "fallback_done": False,
+                }
+                for n in new
+            ],
+        )
+
+    async def set_status(
+        self, tenant_id: str, dedup_key: str, status: str, *, fallback_done: bool = False
+    ) -> None:
+        await self._session.execute(
+            update(case_notifications)
+            .where(
+                case_notifications.c.tenant_id == tenant_id,
+                case_notifications.c.dedup_key == dedup_key,
+            )
+            .values(status=status, fallback_done=fallback_done)
+        )

@@ -1,0 +1,115 @@
+"""Each debtor's durable timer row: its next wake-up, and the lock on its collection.
+
+Every change to a debtor's case first locks the debtor's timer row (``lock``), so a
+consumer, an API call and the scheduler never act on one case at once: on PostgreSQL a
+``SELECT ... FOR UPDATE``; on SQLite the database's single writer. The scheduler claims due
+rows with ``FOR UPDATE SKIP LOCKED`` (``claim_due``): a replica skips what another holds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from debtflow_shared.db import insert_unless_present
+from escalation_svc.adapters.tables import timers
+from escalation_svc.domain.timer import Timer
+
+
+class TimerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock(self, tenant_id: str, debtor_id: str) -> Timer:
+        dialect = self._session.get_bind().dialect.name
+        await self._session.execute(
+            insert_unless_present(
+                timers, dialect, {"tenant_id": tenant_id, "debtor_id": debtor_id, "due_at": None}
+            )
+        )
+        row = (
+            (
+                await self._session.execute(
+                    select(timers)
+                    .where(timers.c.tenant_id == tenant_id, timers.c.debtor_id == debtor_id)
+                    .with_for_update()
+                )
+            )
+            .mappings()
+            .one()
+        )
+        return Timer(
+            tenant_id,
+            debtor_id,
+            row["due_at"],
+            row["overdue_reported"],
+            row["reopened_by_reversal"],
+            row["failures"],
+        )
+
+    async def flag(
+        self, tenant_id: str, debtor_id: str, *, overdue: bool = False, reversal: bool = False
+    ) -> None:
+        values: dict[str, bool] = {}
+        if overdue:
+            values["overdue_reported"] = True
+        if reversal:
+            values["reopened_by_reversal"] = True
+        if values:
+            await self._session.execute(
+                update(timers)
+                .where(timers.c.tenant_id == tenant_id, timers.c.debtor_id == debtor_id)
+                .values(values)
+            )
+
+    async def set(
+        self,
+        tenant_id: str,
+        debtor_id: str,
+        due_at: datetime | None,
+        *,
+        clear_flags: bool = False,
+        failures: int = 0,
+    ) -> None:
+        values: dict[str, object] = {"due_at": due_at, "failures": failures}
+        if clear_flags:
+            values |= {"overdue_reported": False, "reopened_by_reversal": False}
+        await self._session.execute(
+            update(timers)
+            .where(timers.c.tenant_id == tenant_id, timers.c.debtor_id == debtor_id)
+            .values(values)
+        )
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Timer]:
+        """Lock up to ``limit`` due timers no other transaction holds, earliest first."""
+        rows = await self._session.execute(
+            select(timers)
+            .where(timers.c.due_at <= now)
+            .order_by(timers.c.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [
+            Timer(
+                r["tenant_id"],
+                r["debtor_id"],
+                r["due_at"],
+                r["overdue_reported"],
+                r["reopened_by_reversal"],
+                r["failures"],
+            )
+            for r in rows.mappings()
+        ]
+
+    async def count_due(self, now: datetime) -> int:
+        from sqlalchemy import func
+
+        return int(
+            (
+                await self._session.execute(
+                    select(func.count()).select_from(timers).where(timers.c.due_at <= now)
+                )
+            ).scalar_one()
+        )

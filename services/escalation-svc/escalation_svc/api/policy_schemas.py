@@ -1,0 +1,204 @@
+"""Request and response bodies for /v1/policies."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
+
+from debtflow_shared.catalog.common import Name
+from debtflow_shared.catalog.escalation import HandOffPartner, Key, StepAction, StepKey
+from debtflow_shared.catalog.escalation_commands import RequestedCharge
+from debtflow_shared.catalog.notification import MAX_MIN_GAP_MINUTES, NotificationChannel, Tone
+from debtflow_shared.http.pagination import Page
+from escalation_svc.domain.compliance_guard import GuardRules
+from escalation_svc.domain.policy import MAX_OFFSET_DAYS, MAX_STEPS, MIN_OFFSET_DAYS, Policy, Step
+from escalation_svc.service_layer.policies import PolicyDraft
+
+_DEFAULTS = GuardRules()
+
+EXAMPLE_STEPS: list[JsonValue] = [
+    {
+        "key": "minus-3-pre-due-reminder",
+        "offset_days": -3,
+        "action": "notify",
+        "channels": ["email"],
+        "template_key": "reminder.pre_due",
+        "tone": "friendly",
+    },
+    {
+        "key": "plus-21-final-notice",
+        "offset_days": 21,
+        "action": "notify",
+        "channels": ["email", "letter"],
+        "template_key": "notice.final",
+        "tone": "final",
+        "charges": ["compensation"],
+    },
+    {"key": "plus-30-credit-hold", "offset_days": 30, "action": "credit_hold"},
+    {
+        "key": "plus-60-hand-off",
+        "offset_days": 60,
+        "action": "hand_off",
+        "partner": "agency",
+        "partner_name": "Northern Recoveries Ltd",
+    },
+]
+
+
+class StepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: StepKey
+    offset_days: int = Field(
+        ge=MIN_OFFSET_DAYS,
+        le=MAX_OFFSET_DAYS,
+        description="days from the due date of the oldest invoice chased (negative: before)",
+    )
+    action: StepAction
+    channels: list[NotificationChannel] = Field(default=[], max_length=4)
+    template_key: Key | None = None
+    tone: Tone | None = None
+    charges: list[RequestedCharge] = Field(default=[], max_length=3)
+    partner: HandOffPartner | None = None
+    partner_name: Name | None = None
+
+    def to_step(self) -> Step:
+        return Step(
+            key=self.key,
+            offset_days=self.offset_days,
+            action=self.action,
+            channels=tuple(self.channels),
+            template_key=self.template_key,
+            tone=self.tone,
+            charges=tuple(self.charges),
+            partner=self.partner,
+            partner_name=self.partner_name,
+        )
+
+
+class RulesIn(BaseModel):
+    """The compliance guard's rules for cases on this policy (defaults: PRODUCT.md's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    local_from: time = Field(default=_DEFAULTS.local_from, description="debtor-local, no offset")
+    local_until: time = Field(default=_DEFAULTS.local_until, description="not from this time")
+    weekends: bool = Field(default=_DEFAULTS.weekends, description="contact on weekends")
+    public_holidays: bool = Field(
+        default=_DEFAULTS.public_holidays,
+        description="contact on the debtor country's public holidays",
+    )
+    max_attempts: int = Field(default=_DEFAULTS.max_attempts, ge=1, le=50)
+    window_days: int = Field(default=_DEFAULTS.window_days, ge=1, le=60)
+    min_gap_minutes: int = Field(default=_DEFAULTS.min_gap_minutes, ge=0, le=MAX_MIN_GAP_MINUTES)
+    call_block_days: int = Field(default=_DEFAULTS.call_block_days, ge=0, le=60)
+    count_unconnected_calls: bool = _DEFAULTS.count_unconnected_calls
+
+    @field_validator("local_from", "local_until")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("a local time of day has no offset (the debtor's zone applies)")
+        return value
+
+    @field_validator("local_until")
+    @classmethod
+    def _after_from(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("local_from")
+        if start is not None and value <= start:
+            raise ValueError("local_until must be after local_from")
+        return value
+
+    def to_rules(self) -> GuardRules:
+        return GuardRules(**self.model_dump())
+
+    @classmethod
+    def of(cls, rules: GuardRules) -> RulesIn:
+        return cls(**{k: getattr(rules, k) for k in cls.model_fields})
+
+
+class PolicyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Key accounts", "steps": EXAMPLE_STEPS}]},
+    )
+
+    name: Name
+    steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
+    rules: RulesIn = Field(default_factory=RulesIn)
+
+    def to_draft(self) -> PolicyDraft:
+        return PolicyDraft(
+            name=self.name,
+            steps=tuple(s.to_step() for s in self.steps),
+            rules=self.rules.to_rules(),
+        )
+
+
+class PolicyCreateIn(PolicyIn):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"policy_id": "key-accounts", "name": "Key accounts", "steps": EXAMPLE_STEPS}
+            ]
+        },
+    )
+
+    policy_id: Key
+
+
+class StepOut(BaseModel):
+    key: str
+    offset_days: int
+    action: StepAction
+    channels: list[NotificationChannel]
+    template_key: str | None
+    tone: Tone | None
+    charges: list[RequestedCharge]
+    partner: HandOffPartner | None
+    partner_name: str | None
+
+
+class PolicyOut(BaseModel):
+    policy_id: str
+    version: int
+    name: str
+    steps: list[StepOut]
+    rules: RulesIn
+    shipped: bool = Field(description="the shipped default, not yet revised by the tenant")
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, policy: Policy) -> PolicyOut:
+        return cls(
+            policy_id=policy.policy_id,
+            version=policy.version,
+            name=policy.name,
+            steps=[
+                StepOut(
+                    key=s.key,
+                    offset_days=s.offset_days,
+                    action=s.action,
+                    channels=list(s.channels),
+                    template_key=s.template_key,
+                    tone=s.tone,
+                    charges=list(s.charges),
+                    partner=s.partner,
+                    partner_name=s.partner_name,
+                )
+                for s in policy.steps
+            ],
+            rules=RulesIn.of(policy.rules),
+            shipped=policy.shipped,
+            created_at=policy.created_at,
+        )
+
+
+class PolicyPage(Page[PolicyOut]):
+    pass
+
+
+class ValidationOut(BaseModel):
+    valid: bool
