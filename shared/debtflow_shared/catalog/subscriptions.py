@@ -57,7 +57,8 @@ SUBSCRIBERS: Mapping[str, tuple[str, ...]] = {
     "credit_release.declined": (ESCALATION,),
     "write_off.declined": (ESCALATION,),
     # escalation-svc's commands to notify-svc
-    "notification.requested": (NOTIFY,),
+    # analytics-svc reads the step, template and tone behind each message it learns was sent.
+    "notification.requested": (NOTIFY, ANALYTICS),
     "notification.cancelled": (NOTIFY,),
     # notify-svc's outcomes
     "notification.sent": (ESCALATION, ANALYTICS),
