@@ -21,7 +21,7 @@ flowing. Effects and the inbox claim commit in one transaction.
   We chose savepoints over bisection: one failure costs one rolled-back savepoint, not
   log2(n) re-applied halves, and the batch keeps its one commit;
 - on PostgreSQL the transaction first locks the batch's message keys (the debtors) in
-  sorted order (:mod:`~debtflow_shared.batch_locks`), so concurrent batches of different
+  one stable order (:mod:`~debtflow_shared.advisory_locks`), so concurrent batches of different
   topics touching the same debtors queue instead of deadlocking;
 - if the transaction fails as a whole (a PostgreSQL deadlock or serialization failure,
   SQLite busy, a lost connection), nothing of it was committed: the batch is applied again
@@ -56,7 +56,7 @@ from tenacity import (
 )
 
 from debtflow_shared import inbox
-from debtflow_shared.batch_locks import lock_keys_in_order
+from debtflow_shared.advisory_locks import lock_batch_keys
 from debtflow_shared.bus.base import BatchLimits, InboundMessage, MessageBus
 from debtflow_shared.catalog import CATALOG, Catalog, EventPayload, UnknownEventType
 from debtflow_shared.context import TraceContext, traced
@@ -260,7 +260,7 @@ class EventConsumer:
         blocked: set[str | None] = set()  # keys whose earlier message failed in this batch
         set_failed: set[str] = set()  # topics whose batch handler failed in this batch
         async with self._uow_factory() as uow:
-            await lock_keys_in_order(
+            await lock_batch_keys(
                 uow.session, self._metrics.service, (d.received.envelope.key for d in pending)
             )
             fresh = await inbox.claim_many(

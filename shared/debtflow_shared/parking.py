@@ -14,20 +14,22 @@ A service keeps its parked messages in its own schema: it declares the table wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, String, Table, Text, delete, insert, select, text
+from sqlalchemy import Column, Index, MetaData, String, Table, Text, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.advisory_locks import lock_all
 from debtflow_shared.catalog import CATALOG
 from debtflow_shared.db import UTCDateTime
 from debtflow_shared.envelope import Envelope
 from debtflow_shared.event_consumer import EventHandler, PermanentFailure, ReceivedEvent
 from debtflow_shared.platform_tables import BigIntId
 from debtflow_shared.unit_of_work import UnitOfWork
+from debtflow_shared.value_lists import one_of
 
 # How long a message may wait for its prerequisite (business time) before it is dead-lettered.
 PARKING_LIMIT = timedelta(hours=24)
@@ -82,11 +84,11 @@ class ParkingLot:
         which serialises them already. Take it before looking for (or writing) the
         prerequisite.
         """
-        if self._session.get_bind().dialect.name == "postgresql":
-            await self._session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"parking:{tenant_id}:{waiting_for}"},
-            )
+        await self.guard_all(tenant_id, [waiting_for])
+
+    async def guard_all(self, tenant_id: str, waiting_fors: Iterable[str]) -> None:
+        """:meth:`guard` for many keys at once (a batch), in the one order every guard uses."""
+        await lock_all(self._session, (_guard_key(tenant_id, w) for w in waiting_fors))
 
     async def park(
         self, envelope: Envelope, waiting_for: str, now: datetime, expires_at: datetime
@@ -104,10 +106,19 @@ class ParkingLot:
 
     async def release(self, tenant_id: str, waiting_for: str) -> list[ParkedMessage]:
         """Take every message waiting for ``waiting_for`` (oldest first) out of the lot."""
+        return await self.release_all(tenant_id, [waiting_for])
+
+    async def release_all(
+        self, tenant_id: str, waiting_fors: Collection[str]
+    ) -> list[ParkedMessage]:
+        """Take every message waiting for any of ``waiting_fors`` out of the lot, oldest
+        first: one query however many keys a batch brings."""
+        if not waiting_fors:
+            return []
         t = self._table.c
         query = (
             select(self._table)
-            .where(t.tenant_id == tenant_id, t.waiting_for == waiting_for)
+            .where(t.tenant_id == tenant_id, one_of(self._session, t.waiting_for, waiting_fors))
             .order_by(t.id)
             .with_for_update()
         )
@@ -164,17 +175,35 @@ async def apply_parked(
     is undone and parked again as refused, for the expiry to dead-letter it with the
     reason, so it never sinks the message that released it.
     """
+    await apply_parked_all(uow, table, tenant_id, [waiting_for], handlers)
+
+
+async def apply_parked_all(
+    uow: UnitOfWork,
+    table: Table,
+    tenant_id: str,
+    waiting_fors: Collection[str],
+    handlers: Mapping[str, EventHandler],
+) -> None:
+    """:func:`apply_parked` for every key a batch brought, oldest parked message first."""
     lot = ParkingLot(uow.session, table)
-    await lot.guard(tenant_id, waiting_for)
-    for parked in await lot.release(tenant_id, waiting_for):
+    await lot.guard_all(tenant_id, waiting_fors)
+    for parked in await lot.release_all(tenant_id, waiting_fors):
         handler = handlers[parked.envelope.type]
         payload = CATALOG.parse(parked.envelope)
+        released = ReceivedEvent(parked.envelope, payload)
         try:
-            async with uow.savepoint():
-                await handler(ReceivedEvent(parked.envelope, payload), uow)
+            # Its own trace: what it causes is its effect, not the arrival's that freed it.
+            with released.tracing():
+                async with uow.savepoint():
+                    await handler(released, uow)
         except PermanentFailure as refusal:
             now = uow.clock.now()
             await lot.park(parked.envelope, f"{REFUSED}{refusal}"[:200], now, now)
+
+
+def _guard_key(tenant_id: str, waiting_for: str) -> str:
+    return f"parking:{tenant_id}:{waiting_for}"
 
 
 def _parked(row: Any) -> ParkedMessage:

@@ -23,7 +23,7 @@ from typing_extensions import TypeVar
 from debtflow_shared.aggregate import EmitsEvents
 from debtflow_shared.catalog import EventPayload, payload_dict
 from debtflow_shared.clock import Clock
-from debtflow_shared.context import current_trace
+from debtflow_shared.context import TraceContext, current_trace
 from debtflow_shared.envelope import Envelope, new_event_id
 from debtflow_shared.outbox import OutboxWriter
 
@@ -64,7 +64,9 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
         self.clock = clock
         self.source = source
         self._pending: list[Envelope] = []
-        self._tracked: list[EmitsEvents] = []
+        # Each tracked aggregate, with the trace its events are stamped with (None: the
+        # trace current when they are staged).
+        self._tracked: list[tuple[EmitsEvents, TraceContext | None]] = []
         self.committed = False
 
     @property
@@ -105,9 +107,14 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
     ) -> None:
         await self._end()
 
-    def track(self, aggregate: EmitsEvents) -> None:
-        """Collect ``aggregate``'s events at commit."""
-        self._tracked.append(aggregate)
+    def track(self, aggregate: EmitsEvents, *, trace: TraceContext | None = None) -> None:
+        """Collect ``aggregate``'s events at commit.
+
+        ``trace``: the correlation and causation ids its events carry, when the aggregate is
+        tracked later, under another message's trace, than the work that changed it (a
+        batch inserting many messages' new rows in one statement).
+        """
+        self._tracked.append((aggregate, trace))
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -124,7 +131,7 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
             async with self._nested():
                 yield
         except BaseException:
-            for aggregate in self._tracked:
+            for aggregate, _trace in self._tracked:
                 aggregate.pull_events()  # raised inside the savepoint: discarded
             del self._tracked[tracked_mark:]
             del self._pending[pending_mark:]
@@ -132,7 +139,11 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
 
     def emit(self, payload: EventPayload, *, tenant_id: str, debtor_id: str) -> Envelope:
         """Stage an event; it is written only if this unit of work commits."""
-        trace = current_trace()
+        return self._stage(payload, tenant_id, debtor_id, current_trace())
+
+    def _stage(
+        self, payload: EventPayload, tenant_id: str, debtor_id: str, trace: TraceContext | None
+    ) -> Envelope:
         event_id = new_event_id()
         envelope = Envelope(
             id=event_id,
@@ -170,9 +181,9 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
 
     def _stage_tracked(self) -> None:
         """Turn the events tracked aggregates raised so far into staged envelopes, in order."""
-        for aggregate in self._tracked:
+        for aggregate, trace in self._tracked:
             for payload, tenant_id, debtor_id in aggregate.pull_events():
-                self.emit(payload, tenant_id=tenant_id, debtor_id=debtor_id)
+                self._stage(payload, tenant_id, debtor_id, trace or current_trace())
 
 
 class UnitOfWork(AbstractUnitOfWork[R_co]):

@@ -47,6 +47,7 @@ DEFINITION = ServiceDefinition(
     repositories=SqlRepositories,
     parking_table=parked_messages,
     handlers=consumers.handlers,
+    batch_handlers=consumers.BATCH_HANDLERS,
     tags=[
         ("debtors", "Businesses that owe money, their contacts and credit policy"),
         ("invoices", "Receivables: issue, amend, credit, cancel, write off; overdue filters"),

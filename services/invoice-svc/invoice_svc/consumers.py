@@ -14,7 +14,7 @@ from debtflow_shared.catalog.escalation_commands import (
     DisputeRequested,
     WriteOffRequested,
 )
-from debtflow_shared.event_consumer import EventHandler
+from debtflow_shared.event_consumer import BatchEventHandler, EventHandler
 from debtflow_shared.service import HandlerMap, ServiceRuntime
 from invoice_svc.service_layer.charges import on_charge_requested
 from invoice_svc.service_layer.credit_requests import (
@@ -22,7 +22,12 @@ from invoice_svc.service_layer.credit_requests import (
     on_credit_release_requested,
 )
 from invoice_svc.service_layer.disputes import on_dispute_requested
-from invoice_svc.service_layer.erp_ingestion import on_erp_debtor, on_erp_invoice, on_erp_payment
+from invoice_svc.service_layer.erp_ingestion import (
+    on_erp_debtor,
+    on_erp_invoice,
+    on_erp_invoices,
+    on_erp_payment,
+)
 from invoice_svc.service_layer.write_off_requests import on_write_off_requested
 
 HANDLERS: dict[str, EventHandler] = {
@@ -35,6 +40,12 @@ HANDLERS: dict[str, EventHandler] = {
     CreditHoldRequested.event_type: on_credit_hold_requested,
     CreditReleaseRequested.event_type: on_credit_release_requested,
     WriteOffRequested.event_type: on_write_off_requested,
+}
+
+# Topics with a set-based path for a consumer batch (the per-event handler stays the
+# fallback when a batch handler raises).
+BATCH_HANDLERS: dict[str, BatchEventHandler] = {
+    ErpInvoice.event_type: on_erp_invoices,
 }
 
 

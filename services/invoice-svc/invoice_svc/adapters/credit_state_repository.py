@@ -10,8 +10,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_if_absent
+from debtflow_shared.value_lists import one_of
 from invoice_svc.adapters.tables import credit_requests, debtor_credit_state
-from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.credit_limit import CreditState
 
 

@@ -27,8 +27,8 @@ from debtflow_shared.catalog.debtor import (
 )
 from debtflow_shared.db import insert_if_absent, insert_unless_present
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
+from debtflow_shared.value_lists import one_of
 from invoice_svc.adapters.tables import debtors
-from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
 
 _v1_contacts = TypeAdapter(tuple[Contact, ...])

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.db import insert_if_absent, insert_unless_present
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
+from debtflow_shared.value_lists import one_of
 from invoice_svc.adapters.tables import credit_notes, debtors, invoices, principal_changes
-from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.invoice import CHASED, COLLECTIBLE, Invoice, InvoiceLine, InvoiceTerms
 from invoice_svc.domain.invoice_filter import InvoiceFilter
 from invoice_svc.domain.principal_history import ChangeKind, PrincipalChange

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_if_absent, insert_unless_present
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
+from debtflow_shared.value_lists import one_of
 from invoice_svc.adapters.tables import account_credits, allocations, payments
-from invoice_svc.adapters.value_lists import one_of
 from invoice_svc.domain.payment import AllocationLine, Payment, PaymentDetails, PaymentStatus
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from debtflow_shared.context import TraceContext, current_trace
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.domain.debtor import Debtor
@@ -26,6 +27,7 @@ class ChunkDebtors:
         self._by_id = {d.id: d for d in locked}
         self._by_erp_id = {d.profile.erp_id: d for d in self._by_id.values() if d.profile.erp_id}
         self._touched: dict[str, Debtor] = {}
+        self._traces: dict[str, TraceContext | None] = {}  # of the last row touching each
 
     @classmethod
     async def lock(
@@ -61,6 +63,7 @@ class ChunkDebtors:
     def touched(self, debtor: Debtor) -> None:
         """A row moved the debtor's open balance: reassess its credit limit at the end."""
         self._touched[debtor.id] = debtor
+        self._traces[debtor.id] = current_trace()
 
     async def reassess_touched(self, uow: UnitOfWork) -> None:
-        await reassess_credit_limits(uow, list(self._touched.values()))
+        await reassess_credit_limits(uow, list(self._touched.values()), self._traces)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from debtflow_shared.catalog.money import Money
+from debtflow_shared.context import TraceContext
 from debtflow_shared.unit_of_work import AbstractUnitOfWork
 from invoice_svc.domain.credit_limit import CreditState
 from invoice_svc.domain.debtor import Debtor
@@ -28,11 +29,17 @@ async def reassess_credit_limit(uow: Work, debtor: Debtor) -> None:
     await _decide(uow, states, state, debtor, balance)
 
 
-async def reassess_credit_limits(uow: Work, debtors: Collection[Debtor]) -> None:
+async def reassess_credit_limits(
+    uow: Work,
+    debtors: Collection[Debtor],
+    traces: Mapping[str, TraceContext | None] | None = None,
+) -> None:
     """:func:`reassess_credit_limit` for many debtors of one tenant, in id order.
 
     Two queries whatever their number (states, then balances), so a batch can reassess
-    every debtor it touched once, after its rows, instead of once per row.
+    every debtor it touched once, after its rows, instead of once per row. ``traces``: by
+    debtor id, the trace a hold or release carries (the message that last moved the
+    balance, in a batch of messages); else the current one.
     """
     if not debtors:
         return
@@ -43,7 +50,8 @@ async def reassess_credit_limits(uow: Work, debtors: Collection[Debtor]) -> None
     balances = await uow.repos.balances.open_balances(tenant_id, [d.id for d in watched])
     for debtor in watched:
         balance = balances.get((debtor.id, _balance_currency(debtor)), 0)
-        await _decide(uow, states, state_of[debtor.id], debtor, balance)
+        trace = traces.get(debtor.id) if traces else None
+        await _decide(uow, states, state_of[debtor.id], debtor, balance, trace)
 
 
 def _watched(debtor: Debtor, state: CreditState) -> bool:
@@ -62,9 +70,10 @@ async def _decide(
     state: CreditState,
     debtor: Debtor,
     balance_minor: int,
+    trace: TraceContext | None = None,
 ) -> None:
     balance = Money(amount_minor=balance_minor, currency=_balance_currency(debtor))
     limit = debtor.profile.credit_policy.credit_limit
     if state.reassess(balance, limit, uow.clock.now()):
         await states.save(state)
-        uow.track(state)
+        uow.track(state, trace=trace)

@@ -10,14 +10,16 @@ being retried.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
+from debtflow_shared.catalog import EventPayload
 from debtflow_shared.catalog.erp import ErpDebtor, ErpInvoice, ErpPayment
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.event_consumer import EventHandler, PermanentFailure, ReceivedEvent
 from debtflow_shared.logging import get_logger
-from debtflow_shared.parking import ParkingLot, apply_parked, park_until
+from debtflow_shared.parking import ParkingLot, apply_parked, apply_parked_all, park_until
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
@@ -25,11 +27,15 @@ from invoice_svc.adapters.tables import parked_messages
 from invoice_svc.domain.debtor import DebtorProfile
 from invoice_svc.domain.invoice import InvoiceLine, LedgerError
 from invoice_svc.domain.payment import PaymentDetails
+from invoice_svc.service_layer.chunk_debtors import ChunkDebtors
 from invoice_svc.service_layer.debtors import upsert_debtor_in
+from invoice_svc.service_layer.invoice_batch import InvoiceChunk
 from invoice_svc.service_layer.invoices import IssueInvoice, cancel_invoice_in, issue_invoice_in
 from invoice_svc.service_layer.payments import RecordPayment, record_payment_in
 
 log = get_logger(__name__)
+
+E = TypeVar("E", bound=EventPayload)
 
 
 def waiting_for_debtor(erp_id: str) -> str:
@@ -80,23 +86,101 @@ async def on_erp_invoice(event: ReceivedEvent[ErpInvoice], uow: UnitOfWork) -> N
         if data.cancelled:
             await _cancel_erp_invoice(uow, tenant_id, data.erp_id)
         else:
-            await issue_invoice_in(
-                uow,
-                tenant_id,
-                IssueInvoice(
-                    debtor_id=debtor.id,
-                    erp_id=data.erp_id,
-                    number=data.number,
-                    currency=data.currency,
-                    issue_date=data.issue_date,
-                    due_date=data.due_date,
-                    amount_minor=data.amount_minor,
-                    lines=tuple(
-                        InvoiceLine(x.description, x.amount_minor, x.quantity) for x in data.lines
-                    ),
-                ),
-            )
+            await issue_invoice_in(uow, tenant_id, _issue_command(debtor.id, data))
     await _release(uow, tenant_id, waiting_for_invoice(data.erp_id))
+
+
+async def on_erp_invoices(events: Sequence[ReceivedEvent[ErpInvoice]], uow: UnitOfWork) -> None:
+    """A consumer batch of ``erp.invoice``: one chunk of the invoice batch code per tenant.
+
+    The same outcome as :func:`on_erp_invoice` message by message, in a few statements: the
+    parking guards of all rows at once, one lock of their debtors, one lookup of their ERP
+    ids, one insert of the new invoices, one release of what waited for them. A row whose
+    debtor has not arrived is parked; a cancellation is applied alone, in its place. If the
+    ledger refuses a row, this raises and the consumer applies the batch message by message
+    instead, which dead-letters that row with its reason.
+    """
+    for tenant_id, tenant_events in _by_tenant(events):
+        lot = _lot(uow)
+        await lot.guard_all(
+            tenant_id,
+            [waiting_for_debtor(e.payload.debtor_erp_id) for e in tenant_events]
+            + [waiting_for_invoice(e.payload.erp_id) for e in tenant_events],
+        )
+        for run in _runs_between_cancellations(tenant_events):
+            if run[0].payload.cancelled:
+                await on_erp_invoice(run[0], uow)
+            else:
+                await _issue_erp_invoices(uow, tenant_id, run)
+
+
+async def _issue_erp_invoices(
+    uow: UnitOfWork, tenant_id: str, events: Sequence[ReceivedEvent[ErpInvoice]]
+) -> None:
+    debtors = await ChunkDebtors.lock(
+        uow, tenant_id, [(None, e.payload.debtor_erp_id) for e in events]
+    )
+    ready: list[tuple[ReceivedEvent[ErpInvoice], IssueInvoice]] = []
+    for event in events:
+        debtor = debtors.find(None, event.payload.debtor_erp_id)
+        if debtor is None:
+            waiting_for = waiting_for_debtor(event.payload.debtor_erp_id)
+            await park_until(event, uow, parked_messages, waiting_for)
+        else:
+            ready.append((event, _issue_command(debtor.id, event.payload)))
+    if not ready:
+        return
+    chunk = await InvoiceChunk.start(uow, tenant_id, [c for _, c in ready], debtors)
+    for event, command in ready:
+        with event.tracing(), refused_for_good():
+            await chunk.apply(command)
+            uow.collect()  # what the row changed in place carries its message's ids
+    await chunk.finish()
+    if refused := chunk.refused_late():
+        raise PermanentFailure(f"the ledger refused rows of the batch: {sorted(refused.values())}")
+    await apply_parked_all(
+        uow,
+        parked_messages,
+        tenant_id,
+        [waiting_for_invoice(e.payload.erp_id) for e, _ in ready],
+        PARKABLE,
+    )
+
+
+def _issue_command(debtor_id: str, data: ErpInvoice) -> IssueInvoice:
+    return IssueInvoice(
+        debtor_id=debtor_id,
+        erp_id=data.erp_id,
+        number=data.number,
+        currency=data.currency,
+        issue_date=data.issue_date,
+        due_date=data.due_date,
+        amount_minor=data.amount_minor,
+        lines=tuple(InvoiceLine(x.description, x.amount_minor, x.quantity) for x in data.lines),
+    )
+
+
+def _by_tenant(
+    events: Sequence[ReceivedEvent[E]],
+) -> list[tuple[str, list[ReceivedEvent[E]]]]:
+    """The events of each tenant, in their order (a partition may carry several tenants)."""
+    grouped: dict[str, list[ReceivedEvent[E]]] = {}
+    for event in events:
+        grouped.setdefault(event.tenant_id, []).append(event)
+    return list(grouped.items())
+
+
+def _runs_between_cancellations(
+    events: Sequence[ReceivedEvent[ErpInvoice]],
+) -> list[list[ReceivedEvent[ErpInvoice]]]:
+    """Consecutive new or changed invoices together; each cancellation a run of its own."""
+    runs: list[list[ReceivedEvent[ErpInvoice]]] = []
+    for event in events:
+        if event.payload.cancelled or not runs or runs[-1][0].payload.cancelled:
+            runs.append([event])
+        else:
+            runs[-1].append(event)
+    return runs
 
 
 async def _cancel_erp_invoice(uow: UnitOfWork, tenant_id: str, erp_id: str) -> None:

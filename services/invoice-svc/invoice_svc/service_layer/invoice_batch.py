@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
+from debtflow_shared.context import TraceContext, current_trace
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
 from invoice_svc.adapters.payment_repository import PaymentRepository
@@ -55,16 +56,24 @@ class InvoiceChunk:
         self._known = known
         # Account credit by (debtor id, currency), as the database holds it; absent: none.
         self._credit = credit
-        self._to_insert: list[Invoice] = []
+        # New invoices waiting for the one insert, with the trace of the row that made each
+        # (a batch of ERP messages: each one's events carry its own ids).
+        self._to_insert: list[tuple[Invoice, TraceContext | None]] = []
         self._refused_late: dict[str, str] = {}
 
     @classmethod
     async def start(
-        cls, uow: UnitOfWork, tenant_id: str, commands: Sequence[IssueInvoice]
+        cls,
+        uow: UnitOfWork,
+        tenant_id: str,
+        commands: Sequence[IssueInvoice],
+        debtors: ChunkDebtors | None = None,
     ) -> InvoiceChunk:
-        debtors = await ChunkDebtors.lock(
-            uow, tenant_id, [(c.debtor_id, c.debtor_erp_id) for c in commands]
-        )
+        """Read what the rows need; ``debtors``: theirs, if the caller has locked them."""
+        if debtors is None:
+            debtors = await ChunkDebtors.lock(
+                uow, tenant_id, [(c.debtor_id, c.debtor_erp_id) for c in commands]
+            )
         invoices = InvoiceRepository(uow.session)
         erp_ids = {c.erp_id for c in commands if c.erp_id is not None}
         found = await invoices.get_many_by_erp_id(tenant_id, erp_ids)
@@ -103,7 +112,7 @@ class InvoiceChunk:
 
     def _issue_later(self, debtor: Debtor, row: IssueInvoice) -> Applied:
         invoice = new_invoice(self._uow, debtor, row, invoice_terms(debtor, row))
-        self._to_insert.append(invoice)  # tracked once it is in
+        self._to_insert.append((invoice, current_trace()))  # tracked once it is in
         self._forget(row.erp_id)
         self._debtors.touched(debtor)
         return Applied("created", invoice.id)
@@ -131,20 +140,22 @@ class InvoiceChunk:
         refused_before = len(self._refused_late)
         try:
             async with self._uow.savepoint():
-                inserted = await self._invoices.add_many(collected)
+                inserted = await self._invoices.add_many([invoice for invoice, _ in collected])
         except Exception:  # one bad row must not sink the others: find it
             log.warning("a chunk's new invoices failed together; inserting them one by one")
             inserted = await self._insert_one_by_one(collected)
         else:
-            for invoice in collected:
-                self._uow.track(invoice)
+            for invoice, trace in collected:
+                self._uow.track(invoice, trace=trace)
         refused = len(self._refused_late) - refused_before
         if inserted < len(collected) - refused:
             raise ChunkRaced("a concurrent request took an ERP id of this chunk")
 
-    async def _insert_one_by_one(self, collected: Sequence[Invoice]) -> int:
+    async def _insert_one_by_one(
+        self, collected: Sequence[tuple[Invoice, TraceContext | None]]
+    ) -> int:
         inserted = 0
-        for invoice in collected:
+        for invoice, trace in collected:
             try:
                 async with self._uow.savepoint():
                     added = await self._invoices.add(invoice)
@@ -154,7 +165,7 @@ class InvoiceChunk:
                 continue
             if added:
                 inserted += 1
-                self._uow.track(invoice)
+                self._uow.track(invoice, trace=trace)
         return inserted
 
     def _forget(self, erp_id: str | None) -> None:
