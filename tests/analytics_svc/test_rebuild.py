@@ -11,10 +11,15 @@ import pytest
 from sqlalchemy import delete
 from typer.testing import CliRunner
 
-from analytics_svc.adapters.tables import ledger_entries, payments
+from analytics_svc.adapters.tables import ledger_entries, payments, touches
 from analytics_svc.service_layer.rebuild import rebuild
 from debtflow_cli.main import app
 from tests.analytics_svc.analytics_world import Analytics, running_analytics
+from tests.analytics_svc.collection_events import (
+    notification_requested,
+    notification_sent,
+    step_executed,
+)
 from tests.analytics_svc.ledger_events import InvoiceStory
 from tests.analytics_svc.worked_example import K, worked_example
 from tests.support.harness import Backend
@@ -29,6 +34,9 @@ def a_busier_quarter() -> list[Any]:
         e.issued(),
         e.credited(10 * K, date(2026, 1, 12)),
         e.charged(1 * K, date(2026, 3, 6)),
+        step_executed("case-e", "d-4", "inv-e", date(2026, 3, 9), variant="b"),
+        notification_sent("case-e", "d-4", "inv-e", date(2026, 3, 9)),
+        notification_requested("case-e", "d-4", "inv-e", date(2026, 3, 9)),
         *e.paid(30 * K, date(2026, 3, 20), "pay-e"),
     ]
 
@@ -41,6 +49,8 @@ async def reports(analytics: Analytics) -> list[Any]:
         ("/v1/aging", {"as_of": "2026-03-31"}),
         ("/v1/aging", {"as_of": "2026-02-15", "include_charges": "false"}),
         ("/v1/debtors/d-4/ledger", {"as_of": "2026-03-31"}),
+        ("/v1/effectiveness", {"dimension": "step", "start": "2026-03-01", "end": "2026-03-31"}),
+        ("/v1/effectiveness", {"dimension": "tone", "start": "2026-03-01", "end": "2026-03-31"}),
     ]
     answers = [await analytics.get(path, **params) for path, params in asked]
     return [(a.status_code, a.json()) for a in answers]
@@ -50,6 +60,7 @@ async def damage_read_models(analytics: Analytics) -> None:
     async with analytics.runtime.engine.begin() as connection:
         await connection.execute(delete(ledger_entries))
         await connection.execute(delete(payments))
+        await connection.execute(delete(touches))
 
 
 async def test_a_rebuild_restores_damaged_read_models_to_the_same_numbers(

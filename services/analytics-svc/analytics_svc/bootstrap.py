@@ -7,7 +7,7 @@ from pathlib import Path
 from analytics_svc import consumers
 from analytics_svc.adapters.repositories import SqlRepositories
 from analytics_svc.adapters.tables import metadata, platform
-from analytics_svc.api import aging, debtor_ledger, kpis
+from analytics_svc.api import aging, debtor_ledger, effectiveness, kpis
 from debtflow_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -18,13 +18,17 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
-    routers=[aging.router, kpis.router, debtor_ledger.router],
+    routers=[aging.router, kpis.router, effectiveness.router, debtor_ledger.router],
     repositories=SqlRepositories,
     handlers=consumers.handlers,
     batch_handlers=consumers.BATCH_HANDLERS,
     tags=[
         ("aging", "What is open as of any day, by days past due, per debtor and in total"),
         ("kpis", "DSO (standard and countback), BPDSO, ADD and CEI over a period or by month"),
+        (
+            "effectiveness",
+            "What works: payment after each step, channel, template, tone and A/B variant",
+        ),
         ("ledger", "One debtor's invoices, payments, credit notes and charges, from events"),
     ],
 )

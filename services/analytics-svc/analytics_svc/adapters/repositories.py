@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from analytics_svc.adapters.event_log_repository import EventLogRepository
 from analytics_svc.adapters.ledger_repository import LedgerRepository
+from analytics_svc.adapters.touch_repository import TouchRepository
 
 
 class SqlRepositories:
@@ -14,3 +15,4 @@ class SqlRepositories:
     def __init__(self, session: AsyncSession) -> None:
         self.events = EventLogRepository(session)
         self.ledger = LedgerRepository(session)
+        self.touches = TouchRepository(session)

@@ -115,5 +115,41 @@ payments = Table(
     Index("ix_payments_tenant_debtor", "tenant_id", "debtor_id"),
 )
 
-READ_MODELS = (invoice_observations, ledger_entries, debtors, payments)
+# Dunning steps that ran and messages sent (domain/touches.py), and the invoices each named.
+touches = Table(
+    "touches",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("touch_key", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("touched_on", Date, nullable=True),
+    Column("step", String(100), nullable=True),
+    Column("action", String(20), nullable=True),
+    Column("channel", String(20), nullable=True),
+    Column("template_key", String(100), nullable=True),
+    Column("tone", String(20), nullable=True),
+    Column("variant", String(100), nullable=True),
+    PrimaryKeyConstraint("tenant_id", "touch_key", name="pk_touches"),
+    Index("ix_touches_tenant_kind_on", "tenant_id", "kind", "touched_on"),
+)
+touch_invoices = Table(
+    "touch_invoices",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("touch_key", String(200), nullable=False),
+    Column("invoice_id", String(64), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "touch_key", "invoice_id", name="pk_touch_invoices"),
+    Index("ix_touch_invoices_tenant_invoice", "tenant_id", "invoice_id"),
+)
+
+READ_MODELS = (
+    invoice_observations,
+    ledger_entries,
+    debtors,
+    payments,
+    touches,
+    touch_invoices,
+)
 """Every table derived from ``event_log``: what a rebuild empties and fills again."""

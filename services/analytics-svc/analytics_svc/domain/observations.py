@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from analytics_svc.domain.touches import TouchFact, TouchKind
 from debtflow_shared.catalog import EventPayload
 from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2
+from debtflow_shared.catalog.escalation import EscalationStepExecuted
 from debtflow_shared.catalog.invoice import (
     InvoiceIssued,
     InvoicePaid,
@@ -25,6 +27,7 @@ from debtflow_shared.catalog.invoice import (
     PaymentReceived,
     PaymentReversed,
 )
+from debtflow_shared.catalog.notification import NotificationRequested, NotificationSent
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Facts:
     invoices: list[InvoiceObservation]
     payments: list[PaymentFact]
     debtors: list[DebtorFact]
+    touches: list[TouchFact]
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ def _observation(
 
 def facts_of(events: list[Consumed]) -> Facts:
     """The observations, payments and debtors ``events`` report (others report none)."""
-    facts = Facts([], [], [])
+    facts = Facts([], [], [], [])
     for event in events:
         _add(facts, event)
     return facts
@@ -173,6 +177,8 @@ def _add(facts: Facts, event: Consumed) -> None:
                 time_zone=payload.time_zone,
             )
         )
+    elif isinstance(payload, EscalationStepExecuted | NotificationRequested | NotificationSent):
+        facts.touches.append(touch_of(event.tenant_id, payload))
     elif isinstance(state := getattr(payload, "invoice", None), InvoiceState):
         on = day
         payment_id = None
@@ -183,6 +189,43 @@ def _add(facts: Facts, event: Consumed) -> None:
         elif isinstance(payload, InvoiceUpdated) and payload.credit_spent is not None:
             payment_id = payload.credit_spent.payment_id
         facts.invoices.append(_observation(event, state, on, payment_id))
+
+
+def touch_of(
+    tenant_id: str, payload: EscalationStepExecuted | NotificationRequested | NotificationSent
+) -> TouchFact:
+    if isinstance(payload, EscalationStepExecuted):
+        return TouchFact(
+            tenant_id=tenant_id,
+            touch_key=f"step:{payload.case_id}:{payload.version}",
+            kind=TouchKind.STEP,
+            debtor_id=payload.debtor_id,
+            case_id=payload.case_id,
+            invoice_ids=tuple(sorted(set(payload.inputs.invoice_ids))),
+            touched_on=payload.inputs.business_date,
+            step=payload.step,
+            action=payload.action.value,
+            variant=payload.variant,
+        )
+    invoice_ids = (
+        {shown.invoice_id for shown in payload.invoices}
+        if isinstance(payload, NotificationSent)
+        else set(payload.invoice_ids)
+    )
+    return TouchFact(
+        tenant_id=tenant_id,
+        touch_key=f"notification:{payload.dedup_key}",
+        kind=TouchKind.NOTIFICATION,
+        debtor_id=payload.debtor_id,
+        case_id=payload.case_id,
+        invoice_ids=tuple(sorted(invoice_ids)),
+        touched_on=payload.sent_at.date() if isinstance(payload, NotificationSent) else None,
+        step=payload.step if isinstance(payload, NotificationRequested) else None,
+        channel=payload.channel.value,
+        template_key=payload.template_key,
+        tone=payload.tone.value if isinstance(payload, NotificationRequested) else None,
+        variant=payload.variant,
+    )
 
 
 def merge_payment(stored: PaymentFact | None, new: PaymentFact) -> PaymentFact:

@@ -12,8 +12,10 @@ from datetime import date, datetime
 from typing import Protocol
 
 from analytics_svc.domain.aging import OpenItem
+from analytics_svc.domain.effectiveness import TouchOutcome
 from analytics_svc.domain.ledger import LedgerEntry
 from analytics_svc.domain.observations import DebtorFact, Facts, InvoiceObservation, PaymentFact
+from analytics_svc.domain.touches import TouchFact, TouchKind
 
 InvoiceKey = tuple[str, str]
 """(tenant id, invoice id)."""
@@ -90,6 +92,16 @@ class Ledger(Protocol):
         ...
 
 
+class Touches(Protocol):
+    async def add(self, facts: Sequence[TouchFact]) -> None:
+        """Keep each touch, merged with what earlier events said of it."""
+        ...
+
+    async def outcomes(
+        self, tenant_id: str, kind: TouchKind, start: date, end: date
+    ) -> list[TouchOutcome]: ...
+
+
 class Repositories(Protocol):
     """``uow.repos`` in analytics-svc."""
 
@@ -98,3 +110,6 @@ class Repositories(Protocol):
 
     @property
     def ledger(self) -> Ledger: ...
+
+    @property
+    def touches(self) -> Touches: ...

@@ -58,7 +58,9 @@ async def on_event(event: ReceivedEvent[Any], uow: UnitOfWork) -> None:
 
 async def project(uow: AnalyticsUnitOfWork, events: list[Consumed]) -> None:
     """Apply ``events`` to the read models (in any order, any number of times: the same)."""
-    affected = await uow.repos.ledger.add(facts_of(events))
+    facts = facts_of(events)
+    affected = await uow.repos.ledger.add(facts)
+    await uow.repos.touches.add(facts.touches)
     if affected:
         await derive_entries(uow, affected)
 
