@@ -90,9 +90,7 @@ class World:
             dataschema=dataschema,
             data=data,
         )
-        await self.backend.raw_publish(
-            [OutboundMessage(topic, envelope.key, envelope.to_bytes())]
-        )
+        await self.backend.raw_publish([OutboundMessage(topic, envelope.key, envelope.to_bytes())])
         await self.handled(envelope)
         return envelope
 
@@ -163,9 +161,7 @@ class World:
     async def paid(
         self, invoice_id: str, debtor_id: str, due: date, *, version: int, amount: int = 100_000
     ) -> None:
-        after = state(
-            invoice_id, debtor_id, due=due, open_minor=0, status="paid", version=version
-        )
+        after = state(invoice_id, debtor_id, due=due, open_minor=0, status="paid", version=version)
         zero = {"amount_minor": 0, "currency": "GBP"}
         await self.publish(
             "payment.received",
@@ -217,7 +213,9 @@ class World:
         await self.publish(
             "invoice.disputed",
             {
-                "invoice": state(invoice_id, debtor_id, due=due, status="disputed", version=version),
+                "invoice": state(
+                    invoice_id, debtor_id, due=due, status="disputed", version=version
+                ),
                 "dispute_id": f"dsp-{invoice_id}",
                 "reason": "goods damaged",
                 "disputed_amount": {"amount_minor": 100_000, "currency": "GBP"},
@@ -245,7 +243,9 @@ class World:
         await self.publish(
             "invoice.charge_applied",
             {
-                "invoice": state(invoice_id, debtor_id, due=due, open_minor=107_000, version=version),
+                "invoice": state(
+                    invoice_id, debtor_id, due=due, open_minor=107_000, version=version
+                ),
                 "charge_id": f"chg-{version}",
                 "kind": "compensation",
                 "amount": {"amount_minor": 7000, "currency": "GBP"},

@@ -79,7 +79,7 @@ async def test_the_default_ladder_runs_each_step_at_its_offset_once_and_the_hold
         assert len(await world.emitted("credit_hold.requested")) == 1
         (handed,) = await world.emitted("case.handed_off")
         case_id = handed.data["case_id"]
-        file = (await world.client.get(f"/v1/cases/{case_id}/case-file", headers=world.headers))
+        file = await world.client.get(f"/v1/cases/{case_id}/case-file", headers=world.headers)
         assert file.status_code == 200
         assert {"debtor", "invoices", "charges", "contact_history", "timeline"} <= set(file.json())
 

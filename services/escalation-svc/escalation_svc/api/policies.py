@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.http.dependencies import UnitOfWorkDep
@@ -72,7 +72,10 @@ async def read_policy(policy_id: str, principal: Reader, uow: UnitOfWorkDep) -> 
     responses=NOT_FOUND,
 )
 async def read_policy_version(
-    policy_id: str, version: int, principal: Reader, uow: UnitOfWorkDep
+    policy_id: str,
+    version: Annotated[int, Path(ge=1, le=1_000_000)],
+    principal: Reader,
+    uow: UnitOfWorkDep,
 ) -> PolicyOut:
     return PolicyOut.of(await use_cases.get_policy(uow, principal.tenant_id, policy_id, version))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
 
@@ -77,13 +78,22 @@ class StepIn(BaseModel):
         )
 
 
+LocalTime = Annotated[
+    str,
+    Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["08:00"]),
+]
+"""A debtor-local wall-clock time of day, ``HH:MM`` (no offset: the debtor's zone applies)."""
+
+
 class RulesIn(BaseModel):
     """The compliance guard's rules for cases on this policy (defaults: PRODUCT.md's)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    local_from: time = Field(default=_DEFAULTS.local_from, description="debtor-local, no offset")
-    local_until: time = Field(default=_DEFAULTS.local_until, description="not from this time")
+    local_from: LocalTime = Field(default=f"{_DEFAULTS.local_from:%H:%M}")
+    local_until: LocalTime = Field(
+        default=f"{_DEFAULTS.local_until:%H:%M}", description="contacts stop at this time"
+    )
     weekends: bool = Field(default=_DEFAULTS.weekends, description="contact on weekends")
     public_holidays: bool = Field(
         default=_DEFAULTS.public_holidays,
@@ -95,27 +105,26 @@ class RulesIn(BaseModel):
     call_block_days: int = Field(default=_DEFAULTS.call_block_days, ge=0, le=60)
     count_unconnected_calls: bool = _DEFAULTS.count_unconnected_calls
 
-    @field_validator("local_from", "local_until")
-    @classmethod
-    def _wall_clock(cls, value: time) -> time:
-        if value.tzinfo is not None:
-            raise ValueError("a local time of day has no offset (the debtor's zone applies)")
-        return value
-
     @field_validator("local_until")
     @classmethod
-    def _after_from(cls, value: time, info: ValidationInfo) -> time:
+    def _after_from(cls, value: str, info: ValidationInfo) -> str:
         start = info.data.get("local_from")
         if start is not None and value <= start:
             raise ValueError("local_until must be after local_from")
         return value
 
     def to_rules(self) -> GuardRules:
-        return GuardRules(**self.model_dump())
+        values = self.model_dump()
+        values["local_from"] = time.fromisoformat(self.local_from)
+        values["local_until"] = time.fromisoformat(self.local_until)
+        return GuardRules(**values)
 
     @classmethod
     def of(cls, rules: GuardRules) -> RulesIn:
-        return cls(**{k: getattr(rules, k) for k in cls.model_fields})
+        values = {k: getattr(rules, k) for k in cls.model_fields}
+        values["local_from"] = f"{rules.local_from:%H:%M}"
+        values["local_until"] = f"{rules.local_until:%H:%M}"
+        return cls(**values)
 
 
 class PolicyIn(BaseModel):
