@@ -164,7 +164,7 @@ class Case(EventRecorder):
         return bool(self.pauses)
 
     def note(
-        self, at: datetime, kind: str, summary: str, *, step: str | None = None, **details: Any
+        self, at: datetime, kind: str, summary: str, /, *, step: str | None = None, **details: Any
     ) -> None:
         """Put something on the timeline (a decision, a message, an event that arrived)."""
         self.timeline.append(
