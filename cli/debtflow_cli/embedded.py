@@ -169,6 +169,8 @@ def _print_banner(banner: Banner, *, clock: str) -> None:
         f"  {banner.token}",
         "",
         f'  try:  curl -H "Authorization: Bearer $TOKEN" {banner.urls["invoice-svc"]}/v1/debtors',
+        f'        curl -H "Authorization: Bearer $TOKEN" {banner.urls["escalation-svc"]}/v1/cases'
+        "   (each case's /timeline says why; move the clock to see cases progress)",
         "  stop: Ctrl-C",
         "",
     ]
