@@ -143,10 +143,16 @@ class NotificationRepository:
         return value
 
     async def wake_unresolved(self, tenant_id: str, debtor_id: str | None, now: datetime) -> None:
+        # ``requested`` rows too: one being checked right now holds its row lock, so this
+        # waits for that check's commit and then wakes the deferral it wrote, instead of
+        # missing it (the check read the copies before this transaction commits them).
         query = update(notifications).where(
             notifications.c.tenant_id == tenant_id,
-            notifications.c.status == Status.DEFERRED.value,
-            notifications.c.waiting_for.is_not(None),
+            or_(
+                notifications.c.status == Status.REQUESTED.value,
+                (notifications.c.status == Status.DEFERRED.value)
+                & notifications.c.waiting_for.is_not(None),
+            ),
         )
         if debtor_id is not None:
             query = query.where(notifications.c.debtor_id == debtor_id)
