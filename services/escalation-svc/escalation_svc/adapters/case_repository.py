@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.escalation import CaseOutcome, CaseTrigger, PauseReason
@@ -145,6 +146,22 @@ class CaseRepository:
             cases.c.status.in_([CaseStatus.ACTIVE.value, CaseStatus.HANDED_OFF.value]),
         )
 
+    async def current_for_many(self, tenant_id: str, debtor_ids: Sequence[str]) -> dict[str, Case]:
+        """:meth:`active_for` of many debtors at once, by debtor id."""
+        rows = await self._session.execute(
+            select(cases).where(
+                cases.c.tenant_id == tenant_id,
+                cases.c.debtor_id.in_(list(debtor_ids)),
+                cases.c.status.in_([CaseStatus.ACTIVE.value, CaseStatus.HANDED_OFF.value]),
+            )
+        )
+        found = {}
+        for row in rows.mappings():
+            case = _case(row)
+            self._loaded[(case.tenant_id, case.case_id)] = case.version
+            found[case.debtor_id] = case
+        return found
+
     async def last_closed_for(self, tenant_id: str, debtor_id: str) -> Case | None:
         row = (
             (
@@ -163,6 +180,49 @@ class CaseRepository:
             .first()
         )
         return _case(row) if row else None
+
+    async def save_many(self, changed: Sequence[Case]) -> None:
+        """Write many cases and their new timeline entries, a statement per kind of write.
+
+        The callers hold each debtor's timer lock, so no other writer moved these cases:
+        the version check of :meth:`save` is left out (executemany reports no row counts).
+        """
+        new = [c for c in changed if (c.tenant_id, c.case_id) not in self._loaded]
+        old = [c for c in changed if (c.tenant_id, c.case_id) in self._loaded]
+        if new:
+            await self._session.execute(
+                insert(cases),
+                [{"tenant_id": c.tenant_id, "case_id": c.case_id, **_values(c)} for c in new],
+            )
+        if old:
+            await self._session.execute(
+                update(cases)
+                .where(
+                    cases.c.tenant_id == bindparam("k_tenant"),
+                    cases.c.case_id == bindparam("k_case"),
+                )
+                .values({k: bindparam(k) for k in _values(old[0])}),
+                [{"k_tenant": c.tenant_id, "k_case": c.case_id, **_values(c)} for c in old],
+            )
+        entries = [
+            {
+                "tenant_id": c.tenant_id,
+                "case_id": c.case_id,
+                "at": e.at,
+                "kind": e.kind,
+                "step": e.step,
+                "policy_version": e.policy_version,
+                "summary": e.summary,
+                "details": json.dumps(e.details, default=str),
+            }
+            for c in changed
+            for e in c.timeline
+        ]
+        if entries:
+            await self._session.execute(insert(case_timeline), entries)
+        for c in changed:
+            self._loaded[(c.tenant_id, c.case_id)] = c.version
+            c.timeline.clear()
 
     async def save(self, case: Case) -> None:
         """Insert a new case or write a changed one (refused if another writer moved it)."""

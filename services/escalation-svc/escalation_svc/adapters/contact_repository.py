@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +69,53 @@ class ContactRepository:
             )
         )
         return [(r.at, r.conversation) for r in rows]
+
+    async def attempts_since_many(
+        self, tenant_id: str, debtor_ids: Collection[str], since: datetime
+    ) -> dict[str, list[tuple[datetime, bool]]]:
+        rows = await self._session.execute(
+            select(
+                contact_attempts.c.debtor_id, contact_attempts.c.at, contact_attempts.c.conversation
+            ).where(
+                contact_attempts.c.tenant_id == tenant_id,
+                contact_attempts.c.debtor_id.in_(list(debtor_ids)),
+                contact_attempts.c.at > since,
+            )
+        )
+        found: dict[str, list[tuple[datetime, bool]]] = {}
+        for r in rows:
+            found.setdefault(r.debtor_id, []).append((r.at, r.conversation))
+        return found
+
+    async def restrictions_many(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, list[Restriction]]:
+        rows = await self._session.execute(
+            select(contact_restrictions).where(
+                contact_restrictions.c.tenant_id == tenant_id,
+                contact_restrictions.c.debtor_id.in_(list(debtor_ids)),
+            )
+        )
+        found: dict[str, list[Restriction]] = {}
+        for row in rows.mappings():
+            found.setdefault(row["debtor_id"], []).append(_restriction(row))
+        return found
+
+    async def failed_addresses_many(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, set[tuple[str, str]]]:
+        rows = await self._session.execute(
+            select(
+                failed_addresses.c.debtor_id, failed_addresses.c.channel, failed_addresses.c.address
+            ).where(
+                failed_addresses.c.tenant_id == tenant_id,
+                failed_addresses.c.debtor_id.in_(list(debtor_ids)),
+            )
+        )
+        found: dict[str, set[tuple[str, str]]] = {}
+        for r in rows:
+            found.setdefault(r.debtor_id, set()).add((r.channel, r.address))
+        return found
 
     async def all_attempts(self, tenant_id: str, debtor_id: str) -> list[dict[str, Any]]:
         rows = await self._session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,15 +45,16 @@ class DebtorProfileRepository:
             .mappings()
             .first()
         )
-        if row is None:
-            return None
-        return DebtorProfile(
-            **{k: row[k] for k in _PLAIN_COLUMNS},
-            contacts_json=row["contacts"],
-            tags=tuple(json.loads(row["tags"])),
-            credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
-            postal_address_json=row["postal_address"],
+        return _profile(row) if row is not None else None
+
+    async def get_many(self, tenant_id: str, debtor_ids: Sequence[str]) -> dict[str, DebtorProfile]:
+        rows = await self._session.execute(
+            select(debtor_profiles).where(
+                debtor_profiles.c.tenant_id == tenant_id,
+                debtor_profiles.c.debtor_id.in_(list(debtor_ids)),
+            )
         )
+        return {r["debtor_id"]: _profile(r) for r in rows.mappings()}
 
     async def put_if_newer(self, profile: DebtorProfile) -> None:
         """Store ``profile`` unless a newer (or the same) version is already stored."""
@@ -92,3 +94,13 @@ def _row(profile: DebtorProfile) -> dict[str, object]:
         "postal_address": profile.postal_address_json,
         "updated_at": profile.updated_at,
     }
+
+
+def _profile(row: Any) -> DebtorProfile:
+    return DebtorProfile(
+        **{k: row[k] for k in _PLAIN_COLUMNS},
+        contacts_json=row["contacts"],
+        tags=tuple(json.loads(row["tags"])),
+        credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
+        postal_address_json=row["postal_address"],
+    )

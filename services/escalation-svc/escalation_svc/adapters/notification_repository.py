@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.notification import NotificationChannel
@@ -64,6 +64,51 @@ class NotificationRepository:
         )
         return [_notification(r) for r in rows.mappings()]
 
+    async def unsettled_for_cases(
+        self, tenant_id: str, case_ids: Collection[str]
+    ) -> dict[str, list[Notification]]:
+        """:meth:`unsettled` of many cases at once, by case id."""
+        if not case_ids:
+            return {}
+        rows = await self._session.execute(
+            select(case_notifications)
+            .where(
+                case_notifications.c.tenant_id == tenant_id,
+                case_notifications.c.case_id.in_(list(case_ids)),
+                or_(
+                    case_notifications.c.status == "requested",
+                    (case_notifications.c.status == "failed")
+                    & case_notifications.c.fallback_done.is_(False),
+                ),
+            )
+            .order_by(case_notifications.c.requested_at, case_notifications.c.dedup_key)
+        )
+        found: dict[str, list[Notification]] = {}
+        for row in rows.mappings():
+            found.setdefault(row["case_id"], []).append(_notification(row))
+        return found
+
+    async def settle_many(self, tenant_id: str, statuses: dict[str, str]) -> None:
+        """Set each dedup key's status; a failed one has had its fallback."""
+        if statuses:
+            await self._session.execute(
+                update(case_notifications)
+                .where(
+                    case_notifications.c.tenant_id == bindparam("k_tenant"),
+                    case_notifications.c.dedup_key == bindparam("k_key"),
+                )
+                .values(status=bindparam("k_status"), fallback_done=bindparam("k_done")),
+                [
+                    {
+                        "k_tenant": tenant_id,
+                        "k_key": key,
+                        "k_status": status,
+                        "k_done": status == "failed",
+                    }
+                    for key, status in statuses.items()
+                ],
+            )
+
     async def of_case(self, tenant_id: str, case_id: str) -> list[Notification]:
         rows = await self._session.execute(
             select(case_notifications)
@@ -75,7 +120,8 @@ class NotificationRepository:
         )
         return [_notification(r) for r in rows.mappings()]
 
-    async def add_many(self, tenant_id: str, debtor_id: str, new: Sequence[Notification]) -> None:
+    async def add_many(self, tenant_id: str, new: Sequence[tuple[str, Notification]]) -> None:
+        """Store ``(debtor id, notification)`` pairs (a key stored already stays as it is)."""
         if not new:
             return
         dialect = self._session.get_bind().dialect.name
@@ -94,7 +140,7 @@ class NotificationRepository:
                     "requested_at": n.requested_at,
                     "fallback_done": False,
                 }
-                for n in new
+                for debtor_id, n in new
             ],
         )
 

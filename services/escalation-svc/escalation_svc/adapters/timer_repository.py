@@ -8,14 +8,18 @@ rows with ``FOR UPDATE SKIP LOCKED`` (``claim_due``): a replica skips what anoth
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Boolean, and_, bindparam, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_unless_present
 from escalation_svc.adapters.tables import timers
 from escalation_svc.domain.timer import Timer
+
+_CLEAR = bindparam("k_clear", type_=Boolean)
 
 
 class TimerRepository:
@@ -48,6 +52,29 @@ class TimerRepository:
             row["reopened_by_reversal"],
             row["failures"],
         )
+
+    async def lock_many(self, tenant_id: str, debtor_ids: Collection[str]) -> list[Timer]:
+        """:meth:`lock` of many debtors, in debtor order: two statements for all.
+
+        The insert waits for a concurrent transaction inserting the same row, and the
+        ``FOR UPDATE`` for one holding it: what this transaction reads next about the
+        debtors includes whatever those committed.
+        """
+        ordered = sorted(set(debtor_ids))
+        if not ordered:
+            return []
+        dialect = self._session.get_bind().dialect.name
+        await self._session.execute(
+            insert_unless_present(timers, dialect),
+            [{"tenant_id": tenant_id, "debtor_id": d, "due_at": None} for d in ordered],
+        )
+        rows = await self._session.execute(
+            select(timers)
+            .where(timers.c.tenant_id == tenant_id, timers.c.debtor_id.in_(ordered))
+            .order_by(timers.c.debtor_id)
+            .with_for_update()
+        )
+        return [_timer(r) for r in rows.mappings()]
 
     async def flag(
         self, tenant_id: str, debtor_id: str, *, overdue: bool = False, reversal: bool = False
@@ -82,6 +109,30 @@ class TimerRepository:
             .values(values)
         )
 
+    async def set_many(
+        self, tenant_id: str, due: dict[str, datetime | None], *, cleared: Collection[str] = ()
+    ) -> None:
+        """Set each debtor's next wake-up (``cleared``: a case opened, its flags are spent)."""
+        if not due:
+            return
+        await self._session.execute(
+            update(timers)
+            .where(
+                timers.c.tenant_id == bindparam("k_tenant"),
+                timers.c.debtor_id == bindparam("k_debtor"),
+            )
+            .values(
+                due_at=bindparam("k_due"),
+                failures=0,
+                overdue_reported=and_(timers.c.overdue_reported, not_(_CLEAR)),
+                reopened_by_reversal=and_(timers.c.reopened_by_reversal, not_(_CLEAR)),
+            ),
+            [
+                {"k_tenant": tenant_id, "k_debtor": d, "k_due": at, "k_clear": d in cleared}
+                for d, at in due.items()
+            ],
+        )
+
     async def claim_due(self, now: datetime, limit: int) -> list[Timer]:
         """Lock up to ``limit`` due timers no other transaction holds, earliest first."""
         rows = await self._session.execute(
@@ -113,3 +164,14 @@ class TimerRepository:
                 )
             ).scalar_one()
         )
+
+
+def _timer(row: Any) -> Timer:
+    return Timer(
+        row["tenant_id"],
+        row["debtor_id"],
+        row["due_at"],
+        row["overdue_reported"],
+        row["reopened_by_reversal"],
+        row["failures"],
+    )

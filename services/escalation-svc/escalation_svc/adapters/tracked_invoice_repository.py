@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
@@ -73,6 +73,38 @@ class TrackedInvoiceRepository:
             .order_by(tracked_invoices.c.due_date, tracked_invoices.c.invoice_id)
         )
         return [_invoice(r) for r in rows.mappings()]
+
+    async def of_debtors(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, list[TrackedInvoice]]:
+        rows = await self._session.execute(
+            select(tracked_invoices)
+            .where(
+                tracked_invoices.c.tenant_id == tenant_id,
+                tracked_invoices.c.debtor_id.in_(list(debtor_ids)),
+            )
+            .order_by(tracked_invoices.c.due_date, tracked_invoices.c.invoice_id)
+        )
+        found: dict[str, list[TrackedInvoice]] = {}
+        for row in rows.mappings():
+            found.setdefault(row["debtor_id"], []).append(_invoice(row))
+        return found
+
+    async def join_cases(self, tenant_id: str, joined: Collection[tuple[str, str]]) -> None:
+        """Put each ``(invoice id, case id)`` pair's invoice in its case, in one statement."""
+        if joined:
+            await self._session.execute(
+                update(tracked_invoices)
+                .where(
+                    tracked_invoices.c.tenant_id == bindparam("k_tenant"),
+                    tracked_invoices.c.invoice_id == bindparam("k_invoice"),
+                )
+                .values(case_id=bindparam("k_case")),
+                [
+                    {"k_tenant": tenant_id, "k_invoice": invoice, "k_case": case}
+                    for invoice, case in joined
+                ],
+            )
 
     async def of_case(self, tenant_id: str, case_id: str) -> list[TrackedInvoice]:
         rows = await self._session.execute(

@@ -23,6 +23,10 @@ from escalation_svc.domain.tracked_invoice import TrackedInvoice
 class Profiles(Protocol):
     async def get(self, tenant_id: str, debtor_id: str) -> DebtorProfile | None: ...
 
+    async def get_many(
+        self, tenant_id: str, debtor_ids: Sequence[str]
+    ) -> dict[str, DebtorProfile]: ...
+
     async def put_all_if_newer(self, profiles: Sequence[DebtorProfile]) -> None: ...
 
 
@@ -45,6 +49,12 @@ class Invoices(Protocol):
 
     async def of_debtor(self, tenant_id: str, debtor_id: str) -> list[TrackedInvoice]: ...
 
+    async def of_debtors(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, list[TrackedInvoice]]: ...
+
+    async def join_cases(self, tenant_id: str, joined: Collection[tuple[str, str]]) -> None: ...
+
     async def of_case(self, tenant_id: str, case_id: str) -> list[TrackedInvoice]: ...
 
     async def debtors_with_invoices(
@@ -65,7 +75,13 @@ class Cases(Protocol):
 
     async def active_for(self, tenant_id: str, debtor_id: str) -> Case | None: ...
 
+    async def current_for_many(
+        self, tenant_id: str, debtor_ids: Sequence[str]
+    ) -> dict[str, Case]: ...
+
     async def last_closed_for(self, tenant_id: str, debtor_id: str) -> Case | None: ...
+
+    async def save_many(self, changed: Sequence[Case]) -> None: ...
 
     async def save(self, case: Case) -> None: ...
 
@@ -85,9 +101,13 @@ class Notifications(Protocol):
 
     async def of_case(self, tenant_id: str, case_id: str) -> list[Notification]: ...
 
-    async def add_many(
-        self, tenant_id: str, debtor_id: str, new: Sequence[Notification]
-    ) -> None: ...
+    async def unsettled_for_cases(
+        self, tenant_id: str, case_ids: Collection[str]
+    ) -> dict[str, list[Notification]]: ...
+
+    async def settle_many(self, tenant_id: str, statuses: dict[str, str]) -> None: ...
+
+    async def add_many(self, tenant_id: str, new: Sequence[tuple[str, Notification]]) -> None: ...
 
     async def set_status(
         self, tenant_id: str, dedup_key: str, status: str, *, fallback_done: bool = False
@@ -109,6 +129,18 @@ class Contacts(Protocol):
     async def attempts_since(
         self, tenant_id: str, debtor_id: str, since: datetime
     ) -> list[tuple[datetime, bool]]: ...
+
+    async def attempts_since_many(
+        self, tenant_id: str, debtor_ids: Collection[str], since: datetime
+    ) -> dict[str, list[tuple[datetime, bool]]]: ...
+
+    async def restrictions_many(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, list[Restriction]]: ...
+
+    async def failed_addresses_many(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, set[tuple[str, str]]]: ...
 
     async def all_attempts(self, tenant_id: str, debtor_id: str) -> list[dict[str, Any]]: ...
 
@@ -132,6 +164,8 @@ class Contacts(Protocol):
 class Timers(Protocol):
     async def lock(self, tenant_id: str, debtor_id: str) -> Timer: ...
 
+    async def lock_many(self, tenant_id: str, debtor_ids: Collection[str]) -> list[Timer]: ...
+
     async def flag(
         self, tenant_id: str, debtor_id: str, *, overdue: bool = False, reversal: bool = False
     ) -> None: ...
@@ -144,6 +178,10 @@ class Timers(Protocol):
         *,
         clear_flags: bool = False,
         failures: int = 0,
+    ) -> None: ...
+
+    async def set_many(
+        self, tenant_id: str, due: dict[str, datetime | None], *, cleared: Collection[str] = ()
     ) -> None: ...
 
     async def claim_due(self, now: datetime, limit: int) -> list[Timer]: ...

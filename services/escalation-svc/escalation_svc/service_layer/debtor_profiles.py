@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2
 from debtflow_shared.event_consumer import ReceivedEvent
 from escalation_svc.domain.debtor_profile import DebtorProfile
-from escalation_svc.service_layer.collection import UnitOfWork, advance_in
+from escalation_svc.service_layer.collection import UnitOfWork, advance_batch
 
 AnyDebtorUpserted = DebtorUpserted | DebtorUpsertedV2
 
@@ -33,9 +33,11 @@ async def on_debtor_upserted_batch(
     for profile in profiles:
         by_tenant[profile.tenant_id].add(profile.debtor_id)
     for tenant_id, debtor_ids in sorted(by_tenant.items()):
+        # Locked before looking for invoices: an invoice fact handled at the same moment
+        # either committed already (seen here) or waits and then sees this profile.
+        locked = await uow.repos.timers.lock_many(tenant_id, debtor_ids)
         chased = await uow.repos.invoices.debtors_with_invoices(tenant_id, debtor_ids)
-        for debtor_id in sorted(chased):
-            await advance_in(uow, tenant_id, debtor_id)
+        await advance_batch(uow, tenant_id, [t for t in locked if t.debtor_id in chased])
 
 
 def _profile(event: ReceivedEvent[AnyDebtorUpserted]) -> DebtorProfile:

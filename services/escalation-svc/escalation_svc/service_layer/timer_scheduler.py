@@ -11,12 +11,14 @@ injected clock: moving a controlled clock wakes the scheduler at once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from debtflow_shared.logging import get_logger
 from debtflow_shared.periodic import run_periodically
 from debtflow_shared.service import ServiceRuntime
-from escalation_svc.service_layer.collection import advance_in
+from escalation_svc.domain.timer import Timer
+from escalation_svc.service_layer.collection import UnitOfWork, advance_batch
 from escalation_svc.settings import EscalationSettings
 
 log = get_logger(__name__)
@@ -33,27 +35,43 @@ async def run_due_timers_once(
         at = now or runtime.clock.now()
         async with runtime.uow() as uow:
             claimed = await uow.repos.timers.claim_due(at, size)
+            by_tenant: dict[str, list[Timer]] = defaultdict(list)
             for timer in claimed:
+                by_tenant[timer.tenant_id].append(timer)
+            for tenant_id, timers in sorted(by_tenant.items()):
                 try:
                     async with uow.savepoint():
-                        await advance_in(uow, timer.tenant_id, timer.debtor_id)
+                        await advance_batch(uow, tenant_id, timers)
                 except Exception:
-                    failures = timer.failures + 1
-                    retry = at + timedelta(seconds=min(3600, 5 * 2 ** min(failures, 10)))
-                    log.exception(
-                        "debtor's ladder run failed; retrying later",
-                        tenant_id=timer.tenant_id,
-                        debtor_id=timer.debtor_id,
-                        retry_at=retry.isoformat(),
+                    # One debtor's failure must not hold up the others: each alone, then.
+                    log.warning(
+                        "timer batch failed; running its debtors one by one",
+                        tenant_id=tenant_id,
+                        debtors=len(timers),
                     )
-                    await uow.repos.timers.set(
-                        timer.tenant_id, timer.debtor_id, retry, failures=failures
-                    )
+                    for timer in timers:
+                        await _advance_alone(uow, timer, at)
             await uow.commit()
         total += len(claimed)
         if len(claimed) < size:
             break
     return total
+
+
+async def _advance_alone(uow: UnitOfWork, timer: Timer, at: datetime) -> None:
+    try:
+        async with uow.savepoint():
+            await advance_batch(uow, timer.tenant_id, [timer])
+    except Exception:
+        failures = timer.failures + 1
+        retry = at + timedelta(seconds=min(3600, 5 * 2 ** min(failures, 10)))
+        log.exception(
+            "debtor's ladder run failed; retrying later",
+            tenant_id=timer.tenant_id,
+            debtor_id=timer.debtor_id,
+            retry_at=retry.isoformat(),
+        )
+        await uow.repos.timers.set(timer.tenant_id, timer.debtor_id, retry, failures=failures)
 
 
 async def run_timer_scheduler(runtime: ServiceRuntime) -> None:
