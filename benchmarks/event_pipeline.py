@@ -209,6 +209,7 @@ def _profile_row(envelope: dict[str, Any]) -> dict[str, Any]:
         "updated_at": datetime.fromisoformat(envelope["time"]),
         "tags": json.dumps(data["tags"]),
         "credit_policy": json.dumps(data["credit_policy"]),
+        "postal_address": json.dumps(address) if (address := data.get("postal_address")) else None,
     }
 
 

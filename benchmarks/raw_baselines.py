@@ -108,6 +108,7 @@ class RawChannel:
         self.topic = topic
         self.producer = producer
         self.consumed = 0
+        self.failed: BaseException | None = None  # the consumer's error: waiting ends
         self._progress = asyncio.Condition()
 
     async def send_all(self, messages: Sequence[RawMessage]) -> None:
@@ -120,9 +121,19 @@ class RawChannel:
 
     async def wait_consumed(self, count: int) -> None:
         async with self._progress:
-            await self._progress.wait_for(lambda: self.consumed >= count)
+            await self._progress.wait_for(lambda: self.consumed >= count or self.failed)
+        if self.failed is not None:
+            raise RuntimeError(f"the raw consumer of {self.topic} failed") from self.failed
 
     async def consume(self, consumer: AIOKafkaConsumer, apply: BatchApply | None) -> None:
+        try:
+            await self._consume(consumer, apply)
+        except Exception as error:  # a baseline that cannot apply must fail, not hang
+            async with self._progress:
+                self.failed = error
+                self._progress.notify_all()
+
+    async def _consume(self, consumer: AIOKafkaConsumer, apply: BatchApply | None) -> None:
         while True:
             batches = await consumer.getmany(timeout_ms=20, max_records=500)
             for records in batches.values():
