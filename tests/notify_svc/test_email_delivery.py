@@ -88,6 +88,8 @@ async def test_the_unsubscribe_link_opts_the_address_out_without_login(
         page = await notify.client.get(f"{url.path}?{url.query}")
         assert page.status_code == 200
         assert "ap@acme.example" in page.text
+        # A mail scanner following the link changes nothing: only the POST opts out.
+        assert (await notify.get("/v1/suppressions")).json()["items"] == []
         clicked = await notify.client.post(
             f"{url.path}?{url.query}", content=b"List-Unsubscribe=One-Click"
         )

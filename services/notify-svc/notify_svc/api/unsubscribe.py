@@ -39,12 +39,13 @@ def _secret(request: Request) -> str:
     response_class=HTMLResponse,
     responses=INVALID,
 )
-async def unsubscribe_page(request: Request) -> HTMLResponse:
+async def unsubscribe_page(request: Request, uow: UnitOfWorkDep) -> HTMLResponse:
     params = dict(request.query_params)
-    if params.get("preview") == "1":
+    if params == {"preview": "1"}:
         body = "<p>This is a preview: the link in a real message unsubscribes its reader.</p>"
         return HTMLResponse(_PAGE.format(title="Unsubscribe", body=body))
-    address = escape(params.get("address", ""))
+    found = await use_cases.unsubscribe_link_address(uow, params, _secret(request))
+    address = escape(found)
     query = escape(str(request.url.query), quote=True)
     body = (
         f"<p>Stop sending emails about this account to <strong>{address}</strong>?</p>"

@@ -25,6 +25,15 @@ class OptOut:
     newly: bool
 
 
+async def unsubscribe_link_address(uow: Work, params: Mapping[str, str], secret: str) -> str:
+    """The address a valid unsubscribe link is for (nothing changes); else a refusal."""
+    async with uow:
+        try:
+            return verify_params(params, secret, uow.clock.now())["address"]
+        except (BadSignature, KeyError) as error:
+            raise UnsubscribeLinkInvalid(f"not a valid unsubscribe link: {error}") from None
+
+
 async def unsubscribe(uow: Work, params: Mapping[str, str], secret: str) -> OptOut:
     """Opt the link's address out (a signed link: no login); ``contact.opted_out`` once."""
     async with uow:

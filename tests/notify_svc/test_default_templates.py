@@ -1,0 +1,65 @@
+"""Every shipped template, rendered for a sample debtor, says what every message must say."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from debtflow_shared.catalog.notification import Tone
+from notify_svc.adapters.default_templates import TONE_DEFAULTS, default_for, default_templates
+from notify_svc.adapters.template_engine import render
+from notify_svc.domain.message_context import message_context, sample_facts
+from notify_svc.domain.templates import Template
+from notify_svc.service_layer.templates import formatting_for
+
+TEMPLATES = default_templates()
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.key)
+def test_every_default_template_shows_creditor_amount_how_to_pay_and_dispute_and_unsubscribe(
+    template: Template,
+) -> None:
+    formatting = formatting_for("en-GB", "GB")
+    facts = sample_facts(date(2026, 3, 20), statement_attached=template.source.attach_statement)
+    rendered = render(template.source, message_context(facts, formatting), formatting)
+    for body in (rendered.html, rendered.text):
+        assert "Northwind Supplies Ltd" in body  # the creditor
+        assert "Acme Widgets Ltd" in body  # the debtor
+        assert "INV-2026-0042" in body  # the invoices
+        assert "INV-2026-0057" in body
+        assert "1 Mar 2026" in body  # a due date, in the debtor's locale
+        assert "£1,560.00" in body  # the total now due
+        assert "£40.00" in body  # the charge
+        assert "https://pay.northwind.example/acme" in body  # how to pay
+        assert "12-34-56" in body  # the bank details
+        assert "disputes@northwind.example" in body  # how to dispute
+        assert "https://notify.example/v1/unsubscribe?sample=1" in body
+    assert "Northwind Supplies Ltd" in rendered.subject
+
+
+def test_there_is_a_default_for_every_notify_step_of_the_default_ladder() -> None:
+    keys = [t.key for t in TEMPLATES]
+    assert keys == [
+        "reminder.pre_due",
+        "reminder.friendly",
+        "reminder.firm",
+        "notice.final",
+        "letter.before_action",
+    ]
+    attaching = {t.key for t in TEMPLATES if t.source.attach_statement}
+    assert attaching == {"notice.final", "letter.before_action"}
+
+
+@pytest.mark.parametrize("tone", list(Tone))
+def test_a_key_notify_does_not_ship_falls_back_to_the_default_for_its_tone(tone: Tone) -> None:
+    assert default_for("policy.custom-step", tone).key == TONE_DEFAULTS[tone]
+
+
+def test_a_pre_due_reminder_says_not_yet_due_instead_of_zero_days_overdue() -> None:
+    formatting = formatting_for("en-GB", "GB")
+    facts = sample_facts(date(2026, 2, 26))
+    pre_due = default_for("reminder.pre_due", Tone.FRIENDLY)
+    rendered = render(pre_due.source, message_context(facts, formatting), formatting)
+    assert "not yet due" in rendered.html
+    assert rendered.subject == "2 invoices fall due soon - Northwind Supplies Ltd"
