@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import erp_batch, erp_topic_ingest, event_pipeline, overdue_sweep
+from benchmarks import case_timers, erp_batch, erp_topic_ingest, event_pipeline, overdue_sweep
 from benchmarks.figures import HEADER, RESULTS_DIR, Figure, table_row, write_results
 from benchmarks.machine import describe_machine
 from benchmarks.raw_baselines import asyncpg_dsn
@@ -25,7 +25,7 @@ from benchmarks.targets import Target
 from debtflow_shared.logging import configure_logging
 from debtflow_shared.settings import normalize_database_url
 
-FIGURES = ("ingest-topic", "ingest-rest", "pipeline", "sweep")
+FIGURES = ("ingest-topic", "ingest-rest", "pipeline", "sweep", "timers")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,6 +54,14 @@ def parser() -> argparse.ArgumentParser:
         help="overdue sweep: open invoices, half past due (the issue's figure: 1000000)",
     )
     size.add_argument("--sweep-batch", type=int, default=500, help="rows per sweep transaction")
+    size.add_argument(
+        "--timers",
+        type=int,
+        default=100_000,
+        help="case timers: timers scheduled (the issue's figure: 1000000)",
+    )
+    size.add_argument("--due-steps", type=int, default=5000, help="case timers: steps due")
+    size.add_argument("--timer-batch", type=int, default=500, help="timers per scheduler claim")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     return parser
 
@@ -100,6 +108,12 @@ def main(argv: list[str] | None = None) -> Path:
         "sweep": (
             targets,
             lambda t: [asyncio.run(overdue_sweep.run(t, args.invoices, args.sweep_batch))],
+        ),
+        "timers": (
+            targets,
+            lambda t: [
+                asyncio.run(case_timers.run(t, args.timers, args.due_steps, args.timer_batch))
+            ],
         ),
     }
     figures: list[Figure] = []

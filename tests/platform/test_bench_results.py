@@ -45,6 +45,7 @@ def test_a_tiny_embedded_run_writes_every_figure_with_its_baseline_and_the_machi
         [
             *("--ingest-invoices", "20", "--batch-items", "20", "--events", "20"),
             *("--batch", "10", "--samples", "3", "--rate", "50", "--invoices", "40"),
+            *("--timers", "60", "--due-steps", "20", "--timer-batch", "8"),
             *("--results-dir", str(tmp_path)),
         ]
     )
@@ -53,7 +54,7 @@ def test_a_tiny_embedded_run_writes_every_figure_with_its_baseline_and_the_machi
     assert path.parent == tmp_path
     assert document["machine"]["cores"] >= 1
     assert document["machine"]["packages"]["aiokafka"]
-    assert len(FIGURES) == 4
+    assert len(FIGURES) == 5
     names = [f["name"] for f in document["figures"]]
     assert names == [
         "ingest via topic",
@@ -61,6 +62,7 @@ def test_a_tiny_embedded_run_writes_every_figure_with_its_baseline_and_the_machi
         "pipeline",
         "pipeline latency",
         "overdue sweep",
+        "case timers",
     ]
     for figure in document["figures"]:
         assert figure["target"] == "embedded"
