@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from debtflow_shared.catalog.common import ONE_LINE, EntityId, Reason
 from debtflow_shared.catalog.notification import ContactRules, NotificationChannel, Tone
 from debtflow_shared.http.pagination import Page
 from notify_svc.domain.notification import Attempt, AttemptOutcome, Notification, Status
@@ -141,11 +142,9 @@ class SuppressionIn(BaseModel):
     )
 
     channel: NotificationChannel
-    address: Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^\s\x00-\x1f]+$")]
-    debtor_id: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")] | None
-    ) = None
-    detail: Annotated[str, Field(min_length=1, max_length=1_000, pattern=r"^[^\x00-\x1f]+$")]
+    address: Annotated[str, Field(min_length=3, max_length=320), ONE_LINE]
+    debtor_id: EntityId | None = None
+    detail: Reason
 
 
 class SuppressionOut(BaseModel):

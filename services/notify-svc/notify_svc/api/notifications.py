@@ -20,7 +20,7 @@ from notify_svc.service_layer import notifications as use_cases
 router = APIRouter(prefix="/notifications", tags=["notifications"], route_class=NotifyRoute)
 
 Reader = Annotated[Principal, Depends(require("notifications:read"))]
-Id = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
+Id = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such notification for your tenant"}
 }

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from debtflow_shared.catalog.common import LanguageTag
+from debtflow_shared.catalog.common import EntityId, LanguageTag
 from debtflow_shared.catalog.escalation import Key
 from debtflow_shared.catalog.notification import Tone
 from debtflow_shared.http.pagination import Page
@@ -116,9 +116,7 @@ class PreviewIn(BaseModel):
     locale: LanguageTag
     tone: Tone
     template: TemplateBody | None = None
-    debtor_id: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")] | None
-    ) = None
+    debtor_id: EntityId | None = None
 
 
 class PreviewOut(BaseModel):

@@ -94,7 +94,7 @@ async def list_templates(
     principal: Reader,
     uow: UnitOfWorkDep,
     paging: PagedById,
-    key: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    key: Annotated[str | None, Query(max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$")] = None,
 ) -> TemplatePage:
     items = await use_cases.list_templates(
         uow, principal.tenant_id, after=paging.after, limit=paging.fetch, key=key
