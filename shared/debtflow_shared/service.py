@@ -44,7 +44,13 @@ from debtflow_shared.outbox import OutboxWriter, notify_channel
 from debtflow_shared.outbox_relay import OutboxRelay, RelayOptions
 from debtflow_shared.outbox_wakeup import LocalWakeup, PostgresNotifyWakeup, Wakeup
 from debtflow_shared.platform_tables import PlatformTables
-from debtflow_shared.settings import BusKind, ClockKind, PlatformSettings, ServiceSettings
+from debtflow_shared.settings import (
+    BusKind,
+    ClockKind,
+    KafkaCompression,
+    PlatformSettings,
+    ServiceSettings,
+)
 from debtflow_shared.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
@@ -238,6 +244,13 @@ def build_bus(platform: PlatformSettings, client_id: str) -> MessageBus:
                 topic_prefix=platform.kafka_topic_prefix,
                 topic_partitions=platform.kafka_topic_partitions,
                 ensure_topics=platform.kafka_ensure_topics,
+                linger_ms=platform.kafka_linger_ms,
+                max_batch_bytes=platform.kafka_max_batch_bytes,
+                compression=(
+                    None
+                    if platform.kafka_compression is KafkaCompression.NONE
+                    else platform.kafka_compression.value
+                ),
             )
         )
     return EmbeddedBus(platform.data_dir / "bus-dead-letters.sqlite")

@@ -30,6 +30,14 @@ class ClockKind(StrEnum):
     CONTROLLED = "controlled"
 
 
+class KafkaCompression(StrEnum):
+    NONE = "none"
+    GZIP = "gzip"
+    LZ4 = "lz4"
+    ZSTD = "zstd"
+    SNAPPY = "snappy"
+
+
 class PlatformSettings(BaseSettings):
     """Settings every service shares, read from ``DEBTFLOW_*``."""
 
@@ -45,6 +53,10 @@ class PlatformSettings(BaseSettings):
     kafka_topic_prefix: str = ""
     kafka_topic_partitions: int = Field(default=6, ge=1)
     kafka_ensure_topics: bool = True
+    # Producer batching (see bus/kafka.py): the relay publishes hundreds of rows at once.
+    kafka_linger_ms: int = Field(default=5, ge=0, le=1000)
+    kafka_max_batch_bytes: int = Field(default=512 * 1024, ge=16 * 1024, le=1_000_000)
+    kafka_compression: KafkaCompression = KafkaCompression.LZ4
     auth_public_keys_dir: Path | None = None
     auth_issuer: str = "debtflow"
     link_signing_secret: str = "development-only-link-secret"  # noqa: S105 - refused in production

@@ -7,8 +7,11 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 
-from debtflow_shared.bus.base import InboundMessage
-from tests.support.harness import Backend
+from debtflow_shared.bus.base import InboundMessage, OutboundMessage
+from debtflow_shared.bus.kafka import KafkaBus
+from debtflow_shared.service import build_bus
+from debtflow_shared.settings import PlatformSettings
+from tests.support.harness import Backend, eventually
 
 
 async def _ignore(message: InboundMessage) -> None:
@@ -52,3 +55,30 @@ async def test_consumer_groups_carry_the_prefix_so_deployments_sharing_a_cluster
         await admin.close()
         await bus.stop()
     assert f"{infra.prefix}.invoice-svc" in groups
+
+
+@pytest.mark.parametrize("codec", ["lz4", "zstd", "none"])
+async def test_every_compression_setting_publishes_what_consumers_read_back(
+    infra: Backend, codec: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DEBTFLOW_KAFKA_COMPRESSION reaches the producer, and its codec is installed."""
+    monkeypatch.setenv("DEBTFLOW_BUS", "kafka")
+    monkeypatch.setenv("DEBTFLOW_KAFKA_BOOTSTRAP_SERVERS", infra.kafka_bootstrap or "")
+    monkeypatch.setenv("DEBTFLOW_KAFKA_TOPIC_PREFIX", f"{infra.prefix}.")
+    monkeypatch.setenv("DEBTFLOW_KAFKA_COMPRESSION", codec)
+    bus = build_bus(PlatformSettings(), f"{infra.prefix}-{codec}")
+    assert isinstance(bus, KafkaBus)
+    got: list[InboundMessage] = []
+
+    async def keep(message: InboundMessage) -> None:
+        got.append(message)
+
+    bus.subscribe(f"codec-{codec}", ["debtor.upserted"], keep)
+    await bus.start()
+    try:
+        value = b'{"payload": "' + b"compressible " * 200 + b'"}'
+        await bus.publish([OutboundMessage("debtor.upserted", "t/d-1", value)])
+        await eventually(lambda: len(got) == 1)
+    finally:
+        await bus.stop()
+    assert got[0].value == value
