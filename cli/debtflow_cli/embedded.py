@@ -30,6 +30,7 @@ from debtflow_shared.clock import Clock, ControlledClock
 from debtflow_shared.logging import configure_logging, get_logger
 from debtflow_shared.service import ServiceRuntime, build_clock
 from debtflow_shared.settings import PlatformSettings
+from notify_svc.settings import NotifySettings
 
 log = get_logger(__name__)
 
@@ -45,6 +46,8 @@ ALL_SCOPES = (
     "cases:read",
     "cases:write",
     "notifications:read",
+    "templates:write",
+    "suppressions:write",
     "analytics:read",
 )
 
@@ -68,6 +71,7 @@ class Banner:
     urls: dict[str, str]
     token: str
     tenant: str
+    mailbox: str | None = None  # notify-svc's folder of sent emails, when no SMTP is set
 
 
 async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None:
@@ -133,6 +137,14 @@ async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None
                 },
                 token=token,
                 tenant=DEMO_TENANT,
+                mailbox=next(
+                    (
+                        str(r.settings.mailbox)
+                        for r in runtimes
+                        if isinstance(r.settings, NotifySettings) and not r.settings.smtp_host
+                    ),
+                    None,
+                ),
             ),
             clock=_describe_clock(clock, platform),
         )
@@ -168,6 +180,11 @@ def _print_banner(banner: Banner, *, clock: str) -> None:
         f"  bearer token (all scopes, {CLOCK_WRITE} included, 7 days):",
         f"  {banner.token}",
         "",
+        *(
+            [f"  emails sent:   {banner.mailbox}/ (one .eml file per message)", ""]
+            if banner.mailbox
+            else []
+        ),
         f'  try:  curl -H "Authorization: Bearer $TOKEN" {banner.urls["invoice-svc"]}/v1/debtors',
         f'        curl -H "Authorization: Bearer $TOKEN" {banner.urls["escalation-svc"]}/v1/cases'
         "   (each case's /timeline says why; move the clock to see cases progress)",
