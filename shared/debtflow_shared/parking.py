@@ -197,6 +197,7 @@ async def apply_parked_all(
             with released.tracing():
                 async with uow.savepoint():
                     await handler(released, uow)
+                    uow.collect()  # staged now, under its trace
         except PermanentFailure as refusal:
             now = uow.clock.now()
             await lot.park(parked.envelope, f"{REFUSED}{refusal}"[:200], now, now)

@@ -24,6 +24,7 @@ from invoice_svc.service_layer.credit_requests import (
 from invoice_svc.service_layer.disputes import on_dispute_requested
 from invoice_svc.service_layer.erp_ingestion import (
     on_erp_debtor,
+    on_erp_debtors,
     on_erp_invoice,
     on_erp_invoices,
     on_erp_payment,
@@ -45,6 +46,7 @@ HANDLERS: dict[str, EventHandler] = {
 # Topics with a set-based path for a consumer batch (the per-event handler stays the
 # fallback when a batch handler raises).
 BATCH_HANDLERS: dict[str, BatchEventHandler] = {
+    ErpDebtor.event_type: on_erp_debtors,
     ErpInvoice.event_type: on_erp_invoices,
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from debtflow_shared.context import TraceContext, current_trace
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.debtor_repository import DebtorRepository
 from invoice_svc.domain.debtor import Debtor, DebtorProfile
@@ -33,6 +34,7 @@ class DebtorChunk:
         self._known = known
         self._to_insert: list[Debtor] = []
         self._new_limits: dict[str, Debtor] = {}
+        self._traces: dict[str, TraceContext | None] = {}  # of the row that set each limit
 
     @classmethod
     async def start(
@@ -58,12 +60,13 @@ class DebtorChunk:
             await self._repository.save(result.debtor)
         if result.credit_limit_changed:
             self._new_limits[result.debtor.id] = result.debtor
+            self._traces[result.debtor.id] = current_trace()
         self._uow.track(result.debtor)
         return Applied.of(result.debtor.id, created=result.created, changed=result.changed)
 
     async def finish(self) -> None:
         await self._insert_collected()
-        await reassess_credit_limits(self._uow, list(self._new_limits.values()))
+        await reassess_credit_limits(self._uow, list(self._new_limits.values()), self._traces)
 
     def refused_late(self) -> Mapping[str, str]:
         return {}  # a valid debtor row always goes in (its policy is stored as text)

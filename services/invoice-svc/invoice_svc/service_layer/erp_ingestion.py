@@ -28,6 +28,7 @@ from invoice_svc.domain.debtor import DebtorProfile
 from invoice_svc.domain.invoice import InvoiceLine, LedgerError
 from invoice_svc.domain.payment import PaymentDetails
 from invoice_svc.service_layer.chunk_debtors import ChunkDebtors
+from invoice_svc.service_layer.debtor_batch import DebtorChunk
 from invoice_svc.service_layer.debtors import upsert_debtor_in
 from invoice_svc.service_layer.invoice_batch import InvoiceChunk
 from invoice_svc.service_layer.invoices import IssueInvoice, cancel_invoice_in, issue_invoice_in
@@ -54,24 +55,41 @@ async def on_erp_debtor(event: ReceivedEvent[ErpDebtor], uow: UnitOfWork) -> Non
     data = event.payload
     # Guard first, then write the debtor: the same lock order as the messages waiting for it.
     await _lot(uow).guard(event.tenant_id, waiting_for_debtor(data.erp_id))
-    await upsert_debtor_in(
-        uow,
-        event.tenant_id,
-        DebtorProfile(
-            erp_id=data.erp_id,
-            name=data.name,
-            country=data.country,
-            currency=data.currency,
-            language=data.language,
-            time_zone=data.time_zone,
-            postal_address=data.postal_address,
-            contacts=data.contacts,
-            preferred_channel=data.preferred_channel,
-            tags=data.tags,
-            credit_policy=data.credit_policy,
-        ),
-    )
+    await upsert_debtor_in(uow, event.tenant_id, _debtor_profile(data))
     await _release(uow, event.tenant_id, waiting_for_debtor(data.erp_id))
+
+
+async def on_erp_debtors(events: Sequence[ReceivedEvent[ErpDebtor]], uow: UnitOfWork) -> None:
+    """A consumer batch of ``erp.debtor``: one chunk of the debtor batch code per tenant (its
+    guards, one locked read of its ERP ids, one insert of its new debtors), then what waited
+    for any of them is applied."""
+    for tenant_id, tenant_events in _by_tenant(events):
+        waiting_fors = [waiting_for_debtor(e.payload.erp_id) for e in tenant_events]
+        await _lot(uow).guard_all(tenant_id, waiting_fors)
+        profiles = [_debtor_profile(e.payload) for e in tenant_events]
+        chunk = await DebtorChunk.start(uow, tenant_id, profiles)
+        for event, profile in zip(tenant_events, profiles, strict=True):
+            with event.tracing():
+                await chunk.apply(profile)
+                uow.collect()
+        await chunk.finish()
+        await apply_parked_all(uow, parked_messages, tenant_id, waiting_fors, PARKABLE)
+
+
+def _debtor_profile(data: ErpDebtor) -> DebtorProfile:
+    return DebtorProfile(
+        erp_id=data.erp_id,
+        name=data.name,
+        country=data.country,
+        currency=data.currency,
+        language=data.language,
+        time_zone=data.time_zone,
+        postal_address=data.postal_address,
+        contacts=data.contacts,
+        preferred_channel=data.preferred_channel,
+        tags=data.tags,
+        credit_policy=data.credit_policy,
+    )
 
 
 async def on_erp_invoice(event: ReceivedEvent[ErpInvoice], uow: UnitOfWork) -> None:
