@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.escalation import CaseOutcome, CaseTrigger, PauseReason
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import case_timeline, cases
 from escalation_svc.domain.case import (
     AwaitingCharges,
@@ -194,16 +195,12 @@ class CaseRepository:
                 insert(cases),
                 [{"tenant_id": c.tenant_id, "case_id": c.case_id, **_values(c)} for c in new],
             )
-        if old:
-            await self._session.execute(
-                update(cases)
-                .where(
-                    cases.c.tenant_id == bindparam("k_tenant"),
-                    cases.c.case_id == bindparam("k_case"),
-                )
-                .values({k: bindparam(k) for k in _values(old[0])}),
-                [{"k_tenant": c.tenant_id, "k_case": c.case_id, **_values(c)} for c in old],
-            )
+        await update_each(
+            self._session,
+            cases,
+            ("tenant_id", "case_id"),
+            [{"tenant_id": c.tenant_id, "case_id": c.case_id, **_values(c)} for c in old],
+        )
         entries = [
             {
                 "tenant_id": c.tenant_id,

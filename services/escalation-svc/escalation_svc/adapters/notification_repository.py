@@ -6,11 +6,12 @@ import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.notification import NotificationChannel
 from debtflow_shared.db import insert_unless_present
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import case_notifications
 from escalation_svc.domain.ladder_run import Notification
 
@@ -90,24 +91,20 @@ class NotificationRepository:
 
     async def settle_many(self, tenant_id: str, statuses: dict[str, str]) -> None:
         """Set each dedup key's status; a failed one has had its fallback."""
-        if statuses:
-            await self._session.execute(
-                update(case_notifications)
-                .where(
-                    case_notifications.c.tenant_id == bindparam("k_tenant"),
-                    case_notifications.c.dedup_key == bindparam("k_key"),
-                )
-                .values(status=bindparam("k_status"), fallback_done=bindparam("k_done")),
-                [
-                    {
-                        "k_tenant": tenant_id,
-                        "k_key": key,
-                        "k_status": status,
-                        "k_done": status == "failed",
-                    }
-                    for key, status in statuses.items()
-                ],
-            )
+        await update_each(
+            self._session,
+            case_notifications,
+            ("tenant_id", "dedup_key"),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "dedup_key": k,
+                    "status": v,
+                    "fallback_done": v == "failed",
+                }
+                for k, v in statuses.items()
+            ],
+        )
 
     async def of_case(self, tenant_id: str, case_id: str) -> list[Notification]:
         rows = await self._session.execute(

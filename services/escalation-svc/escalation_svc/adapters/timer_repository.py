@@ -12,14 +12,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, and_, bindparam, not_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_unless_present
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import timers
 from escalation_svc.domain.timer import Timer
-
-_CLEAR = bindparam("k_clear", type_=Boolean)
 
 
 class TimerRepository:
@@ -113,23 +112,31 @@ class TimerRepository:
         self, tenant_id: str, due: dict[str, datetime | None], *, cleared: Collection[str] = ()
     ) -> None:
         """Set each debtor's next wake-up (``cleared``: a case opened, its flags are spent)."""
-        if not due:
-            return
-        await self._session.execute(
-            update(timers)
-            .where(
-                timers.c.tenant_id == bindparam("k_tenant"),
-                timers.c.debtor_id == bindparam("k_debtor"),
-            )
-            .values(
-                due_at=bindparam("k_due"),
-                failures=0,
-                overdue_reported=and_(timers.c.overdue_reported, not_(_CLEAR)),
-                reopened_by_reversal=and_(timers.c.reopened_by_reversal, not_(_CLEAR)),
-            ),
+        keep = {d: at for d, at in due.items() if d not in cleared}
+        spent = {d: at for d, at in due.items() if d in cleared}
+        await update_each(
+            self._session,
+            timers,
+            ("tenant_id", "debtor_id"),
             [
-                {"k_tenant": tenant_id, "k_debtor": d, "k_due": at, "k_clear": d in cleared}
-                for d, at in due.items()
+                {"tenant_id": tenant_id, "debtor_id": d, "due_at": at, "failures": 0}
+                for d, at in keep.items()
+            ],
+        )
+        await update_each(
+            self._session,
+            timers,
+            ("tenant_id", "debtor_id"),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "debtor_id": d,
+                    "due_at": at,
+                    "failures": 0,
+                    "overdue_reported": False,
+                    "reopened_by_reversal": False,
+                }
+                for d, at in spent.items()
             ],
         )
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.db import insert_if_absent
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import tracked_invoices
 from escalation_svc.domain.tracked_invoice import TrackedInvoice
 
@@ -92,19 +93,12 @@ class TrackedInvoiceRepository:
 
     async def join_cases(self, tenant_id: str, joined: Collection[tuple[str, str]]) -> None:
         """Put each ``(invoice id, case id)`` pair's invoice in its case, in one statement."""
-        if joined:
-            await self._session.execute(
-                update(tracked_invoices)
-                .where(
-                    tracked_invoices.c.tenant_id == bindparam("k_tenant"),
-                    tracked_invoices.c.invoice_id == bindparam("k_invoice"),
-                )
-                .values(case_id=bindparam("k_case")),
-                [
-                    {"k_tenant": tenant_id, "k_invoice": invoice, "k_case": case}
-                    for invoice, case in joined
-                ],
-            )
+        await update_each(
+            self._session,
+            tracked_invoices,
+            ("tenant_id", "invoice_id"),
+            [{"tenant_id": tenant_id, "invoice_id": i, "case_id": c} for i, c in joined],
+        )
 
     async def of_case(self, tenant_id: str, case_id: str) -> list[TrackedInvoice]:
         rows = await self._session.execute(
