@@ -98,3 +98,15 @@ def notification_sent(
         "sent_at": datetime.combine(on, time(9), tzinfo=UTC).isoformat(),
     }
     return message("notification.sent", data, debtor_id=debtor_id, at=on)
+
+
+def escalation_event(
+    model: type[Any], on: date, debtor_id: str = "d-1", **fields: Any
+) -> OutboundMessage:
+    """``model``'s catalog example with ``fields`` replaced, recorded on ``on``."""
+    data = _example(model) | {"debtor_id": debtor_id} | fields
+    return message(model.event_type, data, debtor_id=debtor_id, at=on)
+
+
+def instant(on: date) -> str:
+    return datetime.combine(on, time(10), tzinfo=UTC).isoformat()

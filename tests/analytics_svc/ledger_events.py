@@ -167,6 +167,24 @@ class InvoiceStory:
         data = {"invoice": self.state(), "overdue_since": on.isoformat()}
         return self._msg("invoice.overdue", data, on)
 
+    def disputed(self, on: date, dispute_id: str) -> OutboundMessage:
+        self.status = "disputed"
+        self.version += 1
+        data = {
+            "invoice": self.state(),
+            "dispute_id": dispute_id,
+            "reason": "not delivered",
+            "disputed_amount": money(self.principal_open, self.currency),
+            "raised_by": "ap@debtor.example",
+        }
+        return self._msg("invoice.disputed", data, on)
+
+    def dispute_rejected(self, on: date, dispute_id: str) -> OutboundMessage:
+        self.status = "open"
+        self.version += 1
+        data = {"invoice": self.state(), "dispute_id": dispute_id, "outcome": "rejected"}
+        return self._msg("invoice.dispute_resolved", data, on)
+
     def cancelled(self, on: date) -> OutboundMessage:
         self.principal_open = self.charges_open = 0
         self.status = "cancelled"

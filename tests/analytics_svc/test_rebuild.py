@@ -11,11 +11,14 @@ import pytest
 from sqlalchemy import delete
 from typer.testing import CliRunner
 
-from analytics_svc.adapters.tables import ledger_entries, payments, touches
+from analytics_svc.adapters.tables import ledger_entries, lifecycles, payments, touches
 from analytics_svc.service_layer.rebuild import rebuild
 from debtflow_cli.main import app
+from debtflow_shared.catalog.escalation import CaseOpened
 from tests.analytics_svc.analytics_world import Analytics, running_analytics
 from tests.analytics_svc.collection_events import (
+    escalation_event,
+    instant,
     notification_requested,
     notification_sent,
     step_executed,
@@ -38,6 +41,8 @@ def a_busier_quarter() -> list[Any]:
         notification_sent("case-e", "d-4", "inv-e", date(2026, 3, 9)),
         notification_requested("case-e", "d-4", "inv-e", date(2026, 3, 9)),
         *e.paid(30 * K, date(2026, 3, 20), "pay-e"),
+        e.disputed(date(2026, 3, 21), "dsp-e"),
+        escalation_event(CaseOpened, date(2026, 3, 2), "d-4", opened_at=instant(date(2026, 3, 2))),
     ]
 
 
@@ -51,6 +56,7 @@ async def reports(analytics: Analytics) -> list[Any]:
         ("/v1/debtors/d-4/ledger", {"as_of": "2026-03-31"}),
         ("/v1/effectiveness", {"dimension": "step", "start": "2026-03-01", "end": "2026-03-31"}),
         ("/v1/effectiveness", {"dimension": "tone", "start": "2026-03-01", "end": "2026-03-31"}),
+        ("/v1/outcomes", {"start": "2026-01-01", "end": "2026-03-31"}),
     ]
     answers = [await analytics.get(path, **params) for path, params in asked]
     return [(a.status_code, a.json()) for a in answers]
@@ -61,6 +67,7 @@ async def damage_read_models(analytics: Analytics) -> None:
         await connection.execute(delete(ledger_entries))
         await connection.execute(delete(payments))
         await connection.execute(delete(touches))
+        await connection.execute(delete(lifecycles))
 
 
 async def test_a_rebuild_restores_damaged_read_models_to_the_same_numbers(

@@ -14,8 +14,9 @@ from typing import Literal
 from fastapi.routing import APIRoute
 
 from analytics_svc.bootstrap import DEFINITION as ANALYTICS
+from debtflow_shared.catalog.escalation import CaseOpened
 from tests.analytics_svc.analytics_world import running_analytics
-from tests.analytics_svc.collection_events import step_executed
+from tests.analytics_svc.collection_events import escalation_event, instant, step_executed
 from tests.analytics_svc.worked_example import worked_example
 from tests.support.api import bearer
 from tests.support.harness import Backend
@@ -41,6 +42,7 @@ CASES = [
     ),
     Case("GET", "/effectiveness", "own", {"dimension": "step", **MARCH}),
     Case("GET", "/effectiveness/variants", "own", {"a": "b", "b": "a", **MARCH}),
+    Case("GET", "/outcomes", "own", MARCH),
     Case("GET", "/debtors/{debtor_id}/ledger", "not_found"),
 ]
 
@@ -59,7 +61,12 @@ def test_every_route_has_an_isolation_case() -> None:
 async def test_tenant_b_sees_none_of_tenant_as_figures_through_any_route(backend: Backend) -> None:
     async with running_analytics(backend) as analytics:
         await analytics.send(*worked_example("tenant-a"))
-        await analytics.send(step_executed("case-1", "d-2", "inv-b", date(2026, 3, 9), variant="b"))
+        await analytics.send(
+            step_executed("case-1", "d-2", "inv-b", date(2026, 3, 9), variant="b"),
+            escalation_event(
+                CaseOpened, date(2026, 3, 2), "d-2", opened_at=instant(date(2026, 3, 2))
+            ),
+        )
         b_headers = bearer(backend.token("tenant-b", "analytics:read", "admin"))
         for case in CASES:
             path = "/v1" + case.path.format(debtor_id="d-2")
@@ -75,9 +82,11 @@ async def test_tenant_b_sees_none_of_tenant_as_figures_through_any_route(backend
                 assert "d-2" not in response.text, where
                 assert "plus-7" not in response.text, where
                 assert '"touches":1' not in response.text, where
+                assert '"cases_opened":1' not in response.text, where
                 assert str(300 * 100_000) not in response.text, where
         # The same reports are A's figures for A.
         a_aging = await analytics.json("/v1/aging", as_of="2026-03-31")
         assert a_aging["currencies"][0]["total"]["total"] == 300 * 100_000
         a_steps = await analytics.json("/v1/effectiveness", dimension="step", **MARCH)
         assert a_steps["groups"][0]["touches"] == 1
+        assert (await analytics.json("/v1/outcomes", **MARCH))["cases_opened"] == 1

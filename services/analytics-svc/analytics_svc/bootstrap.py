@@ -7,7 +7,7 @@ from pathlib import Path
 from analytics_svc import consumers
 from analytics_svc.adapters.repositories import SqlRepositories
 from analytics_svc.adapters.tables import metadata, platform
-from analytics_svc.api import aging, debtor_ledger, effectiveness, kpis
+from analytics_svc.api import aging, debtor_ledger, effectiveness, kpis, outcomes
 from debtflow_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -18,7 +18,13 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
-    routers=[aging.router, kpis.router, effectiveness.router, debtor_ledger.router],
+    routers=[
+        aging.router,
+        kpis.router,
+        effectiveness.router,
+        outcomes.router,
+        debtor_ledger.router,
+    ],
     repositories=SqlRepositories,
     handlers=consumers.handlers,
     batch_handlers=consumers.BATCH_HANDLERS,
@@ -29,6 +35,7 @@ DEFINITION = ServiceDefinition(
             "effectiveness",
             "What works: payment after each step, channel, template, tone and A/B variant",
         ),
+        ("outcomes", "Promise-kept, plan completion, settlement, dispute and cure rates"),
         ("ledger", "One debtor's invoices, payments, credit notes and charges, from events"),
     ],
 )

@@ -280,6 +280,20 @@ class LedgerRepository:
         )
         return found is not None
 
+    async def issued_invoices(self, tenant_id: str, start: date, end: date) -> set[str]:
+        e = ledger_entries.c
+        rows = await self._session.execute(
+            select(e.invoice_id)
+            .where(
+                e.tenant_id == tenant_id,
+                e.kind == EntryKind.ISSUED.value,
+                e.on_date >= start,
+                e.on_date <= end,
+            )
+            .distinct()
+        )
+        return {invoice_id for (invoice_id,) in rows}
+
     async def clear(self) -> None:
         for table in READ_MODELS:
             await self._session.execute(delete(table))

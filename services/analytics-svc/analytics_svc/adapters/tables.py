@@ -144,6 +144,24 @@ touch_invoices = Table(
     Index("ix_touch_invoices_tenant_invoice", "tenant_id", "invoice_id"),
 )
 
+# Promises, plans, settlements, disputes, cases and hand-offs (domain/lifecycles.py).
+lifecycles = Table(
+    "lifecycles",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("item_id", String(200), nullable=False),
+    Column("subject_id", String(64), nullable=True),
+    Column("opened_on", Date, nullable=True),
+    Column("due_on", Date, nullable=True),
+    Column("closed_on", Date, nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("currency", String(3), nullable=True),
+    Column("amount_minor", BigInteger, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "kind", "item_id", name="pk_lifecycles"),
+    Index("ix_lifecycles_tenant_subject", "tenant_id", "subject_id"),
+)
+
 READ_MODELS = (
     invoice_observations,
     ledger_entries,
@@ -151,5 +169,6 @@ READ_MODELS = (
     payments,
     touches,
     touch_invoices,
+    lifecycles,
 )
 """Every table derived from ``event_log``: what a rebuild empties and fills again."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from analytics_svc.domain.lifecycles import Lifecycle, lifecycles_of
 from analytics_svc.domain.touches import TouchFact, TouchKind
 from debtflow_shared.catalog import EventPayload
 from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2
@@ -82,6 +83,7 @@ class Facts:
     payments: list[PaymentFact]
     debtors: list[DebtorFact]
     touches: list[TouchFact]
+    lifecycles: list[Lifecycle]
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def _observation(
 
 def facts_of(events: list[Consumed]) -> Facts:
     """The observations, payments and debtors ``events`` report (others report none)."""
-    facts = Facts([], [], [], [])
+    facts = Facts([], [], [], [], [])
     for event in events:
         _add(facts, event)
     return facts
@@ -132,6 +134,7 @@ def facts_of(events: list[Consumed]) -> Facts:
 def _add(facts: Facts, event: Consumed) -> None:
     payload: Any = event.payload
     day = event.occurred_at.date()
+    facts.lifecycles.extend(lifecycles_of(event.tenant_id, payload, day))
     if isinstance(payload, PaymentReceived):
         for allocation in payload.allocations:
             facts.invoices.append(

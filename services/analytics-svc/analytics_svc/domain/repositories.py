@@ -14,6 +14,7 @@ from typing import Protocol
 from analytics_svc.domain.aging import OpenItem
 from analytics_svc.domain.effectiveness import TouchOutcome
 from analytics_svc.domain.ledger import LedgerEntry
+from analytics_svc.domain.lifecycles import Lifecycle
 from analytics_svc.domain.observations import DebtorFact, Facts, InvoiceObservation, PaymentFact
 from analytics_svc.domain.touches import TouchFact, TouchKind
 
@@ -87,6 +88,10 @@ class Ledger(Protocol):
 
     async def has_debtor_entries(self, tenant_id: str, debtor_id: str) -> bool: ...
 
+    async def issued_invoices(self, tenant_id: str, start: date, end: date) -> set[str]:
+        """The invoices issued from ``start`` to ``end``, in any currency."""
+        ...
+
     async def clear(self) -> None:
         """Empty every read model (a rebuild fills them again from the event log)."""
         ...
@@ -102,6 +107,14 @@ class Touches(Protocol):
     ) -> list[TouchOutcome]: ...
 
 
+class Lifecycles(Protocol):
+    async def add(self, facts: Sequence[Lifecycle]) -> None: ...
+
+    async def touching(
+        self, tenant_id: str, start: date, end: date, subjects: Collection[str]
+    ) -> list[Lifecycle]: ...
+
+
 class Repositories(Protocol):
     """``uow.repos`` in analytics-svc."""
 
@@ -113,3 +126,6 @@ class Repositories(Protocol):
 
     @property
     def touches(self) -> Touches: ...
+
+    @property
+    def lifecycles(self) -> Lifecycles: ...

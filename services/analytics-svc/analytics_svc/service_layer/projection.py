@@ -61,6 +61,7 @@ async def project(uow: AnalyticsUnitOfWork, events: list[Consumed]) -> None:
     facts = facts_of(events)
     affected = await uow.repos.ledger.add(facts)
     await uow.repos.touches.add(facts.touches)
+    await uow.repos.lifecycles.add(facts.lifecycles)
     if affected:
         await derive_entries(uow, affected)
 
