@@ -133,3 +133,37 @@ async def test_a_running_case_keeps_the_policy_version_it_started_on(backend: Ba
             ("minus-3-pre-due-reminder", 1),
             ("plus-1-friendly-reminder", 1),
         ]
+
+
+async def test_a_case_moved_explicitly_to_a_new_version_keeps_its_place_on_it(
+    backend: Backend,
+) -> None:
+    due = date(2026, 3, 12)
+    async with escalation_world(backend) as world:
+        await world.debtor("d-1")
+        await world.issued("i-1", "d-1", due)
+        await world.follow_timers(datetime(2026, 3, 13, 12, tzinfo=UTC))  # -3 and +1 on v1
+        body = {"name": "Faster", "steps": [notify("plus-1", 1), notify("plus-5", 5)]}
+        await world.client.put("/v1/policies/default", json=body, headers=world.headers)
+        case = await world.case_of("d-1")
+        moved = await world.client.post(
+            f"/v1/cases/{case['case_id']}/policy",
+            json={"policy_id": "default", "version": 2},
+            headers=world.headers,
+        )
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["policy_version"] == 2
+        missing = await world.client.post(
+            f"/v1/cases/{case['case_id']}/policy",
+            json={"policy_id": "default", "version": 9},
+            headers=world.headers,
+        )
+        assert missing.status_code == 404
+        await world.follow_timers(datetime(2026, 3, 18, 12, tzinfo=UTC))
+        steps = await world.emitted("escalation.step_executed")
+        # v2's +1 counts as done (the case had reached +1); its +5 runs on 17 March.
+        assert [(e.data["step"], e.data["policy_version"]) for e in steps] == [
+            ("minus-3-pre-due-reminder", 1),
+            ("plus-1-friendly-reminder", 1),
+            ("plus-5", 2),
+        ]

@@ -60,6 +60,9 @@ def cases(a: dict[str, str]) -> list[Case]:
         Case("GET", "/cases/{case_id}/case-file", "not_found"),
         Case("POST", "/cases/{case_id}/pause", "not_found", {"note": "B"}),
         Case("POST", "/cases/{case_id}/resume", "not_found", {}),
+        Case(
+            "POST", "/cases/{case_id}/policy", "not_found", {"policy_id": "default", "version": 1}
+        ),
         Case("GET", "/policies", "own"),
         Case("POST", "/policies", "own", POLICY | {"policy_id": "b-only"}),
         Case("POST", "/policies/validate", "own", POLICY),

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from debtflow_shared.catalog.common import Reason
 from debtflow_shared.catalog.debtor import Channel
-from debtflow_shared.catalog.escalation import CaseOutcome, CaseTrigger, PauseReason
+from debtflow_shared.catalog.escalation import CaseOutcome, CaseTrigger, Key, PauseReason
 from debtflow_shared.catalog.instants import UtcInstant
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.http.pagination import Page
@@ -132,6 +132,16 @@ class PauseIn(BaseModel):
     )
 
     note: Reason | None = None
+
+
+class MovePolicyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"policy_id": "default", "version": 2}]},
+    )
+
+    policy_id: Key
+    version: int = Field(ge=1, le=1_000_000)
 
 
 class RestrictionIn(BaseModel):

@@ -14,6 +14,7 @@ from debtflow_shared.http.security import require
 from escalation_svc.api.case_schemas import (
     CaseOut,
     CasePage,
+    MovePolicyIn,
     PauseIn,
     TimelineEntryOut,
     TimelinePage,
@@ -108,6 +109,25 @@ async def resume_case(
 ) -> CaseOut:
     case = await use_cases.resume_case(
         uow, principal.tenant_id, case_id, note=body.note, actor=_actor(principal)
+    )
+    return CaseOut.of(case)
+
+
+@router.post(
+    "/{case_id}/policy",
+    summary="Move a running case to another policy version (it keeps its place)",
+    responses=NOT_FOUND | STATE,
+)
+async def move_case_policy(
+    case_id: str, body: MovePolicyIn, principal: Writer, uow: UnitOfWorkDep
+) -> CaseOut:
+    case = await use_cases.move_case_policy(
+        uow,
+        principal.tenant_id,
+        case_id,
+        policy_id=body.policy_id,
+        version=body.version,
+        actor=_actor(principal),
     )
     return CaseOut.of(case)
 

@@ -227,6 +227,14 @@ class Case(EventRecorder):
         )
         return True
 
+    def move_to(self, policy_id: str, policy_version: int, *, stage: int) -> None:
+        """Run on another policy version from ``stage`` on (what waited starts over)."""
+        self._require_active()
+        self.policy_id, self.policy_version, self.stage = policy_id, policy_version, stage
+        self.awaiting = None
+        self.deferred_step = self.deferred_until = None
+        self._bump()
+
     def await_charges(self, awaiting: AwaitingCharges | None) -> None:
         self.awaiting = awaiting
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from debtflow_shared.catalog.escalation import PauseReason
-from escalation_svc.domain.case import Case, CaseFilter, CaseNotFound, Pause, TimelineEntry
+from escalation_svc.domain.case import (
+    Case,
+    CaseFilter,
+    CaseNotFound,
+    Pause,
+    TimelineEntry,
+)
+from escalation_svc.domain.policy import PolicyNotFound
 from escalation_svc.domain.tracked_invoice import TrackedInvoice
 from escalation_svc.service_layer.collection import Note, UnitOfWork, advance_in
 
@@ -74,6 +81,44 @@ async def resume_case(
         result = await advance_in(
             uow, tenant_id, case.debtor_id, notes=[Note("decision", f"resumed by {actor}")]
         )
+        await uow.commit()
+        return result or case
+
+
+async def move_case_policy(
+    uow: UnitOfWork, tenant_id: str, case_id: str, *, policy_id: str, version: int, actor: str
+) -> Case:
+    """Move a running case to another policy version, explicitly (it never moves by itself).
+
+    The case keeps its place: the new ladder's steps at or before the offset of the last
+    step it ran count as done (a case never moves back a step, nor repeats one).
+    """
+    async with uow:
+        case = await _active(uow, tenant_id, case_id)
+        await uow.repos.timers.lock(tenant_id, case.debtor_id)
+        case = await _active(uow, tenant_id, case_id)
+        target = await uow.repos.policies.get(tenant_id, policy_id, version)
+        if target is None:
+            raise PolicyNotFound(f"policy {policy_id} v{version} not found")
+        old = await uow.repos.policies.get(tenant_id, case.policy_id, case.policy_version)
+        reached = old.steps[case.stage - 1].offset_days if old and case.stage else None
+        now = uow.clock.now()
+        case.note(
+            now,
+            "decision",
+            f"moved by {actor} from policy {case.policy_id} v{case.policy_version} "
+            f"to {policy_id} v{version}",
+            actor=actor,
+        )
+        case.move_to(
+            policy_id,
+            version,
+            stage=0
+            if reached is None
+            else sum(1 for s in target.steps if s.offset_days <= reached),
+        )
+        await uow.repos.cases.save(case)
+        result = await advance_in(uow, tenant_id, case.debtor_id)
         await uow.commit()
         return result or case
 
