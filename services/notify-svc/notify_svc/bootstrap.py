@@ -8,7 +8,7 @@ from debtflow_shared.service import ServiceDefinition
 from notify_svc import consumers
 from notify_svc.adapters.repositories import SqlRepositories
 from notify_svc.adapters.tables import metadata, platform
-from notify_svc.api import notifications, suppressions, templates, unsubscribe
+from notify_svc.api import bounces, notifications, suppressions, templates, unsubscribe
 from notify_svc.service_layer.dispatcher import run_dispatcher
 
 DEFINITION = ServiceDefinition(
@@ -19,12 +19,19 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
-    routers=[templates.router, notifications.router, suppressions.router, unsubscribe.router],
+    routers=[
+        templates.router,
+        notifications.router,
+        suppressions.router,
+        unsubscribe.router,
+        bounces.router,
+    ],
     tags=[
         ("templates", "Message templates per locale and tone: versions, checks, previews"),
         ("notifications", "Every message asked for: its state, what was sent, each attempt"),
         ("suppressions", "Addresses never used again: opt-outs and refused recipients"),
         ("unsubscribe", "The signed one-click unsubscribe link in every email (no login)"),
+        ("bounces", "A mail provider's signed report that a sent message bounced"),
     ],
     repositories=SqlRepositories,
     handlers=consumers.handlers,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.notification import ContactRules, NotificationChannel, Tone
 from debtflow_shared.db import insert_if_absent, insert_unless_present
-from notify_svc.adapters.tables import early_cancels, notification_attempts, notifications
+from notify_svc.adapters.tables import bounces, early_cancels, notification_attempts, notifications
 from notify_svc.domain.notification import (
     WAITING,
     Attempt,
@@ -157,6 +157,16 @@ class NotificationRepository:
         if debtor_id is not None:
             query = query.where(notifications.c.debtor_id == debtor_id)
         await self._session.execute(query.values(next_attempt_at=now))
+
+    async def by_message_id(self, message_id: str) -> Notification | None:
+        """The notification a provider's callback names (ids are unique across tenants)."""
+        return await self._one(notifications.c.message_id == message_id)
+
+    async def record_bounce(
+        self, notification_id: str, bounce: str, reason: str, at: datetime
+    ) -> bool:
+        row = {"notification_id": notification_id, "bounce": bounce, "reason": reason}
+        return await insert_if_absent(self._session, bounces, row | {"bounced_at": at})
 
     async def remember_cancel(
         self, tenant_id: str, dedup_key: str, reason: str, at: datetime

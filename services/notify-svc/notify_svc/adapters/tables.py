@@ -182,3 +182,14 @@ early_cancels = Table(
     Column("cancelled_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "dedup_key"),
 )
+
+# Bounces a provider reported, once per message and kind (a provider repeats callbacks).
+bounces = Table(
+    "bounces",
+    metadata,
+    Column("notification_id", String(64), nullable=False),
+    Column("bounce", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("bounced_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("notification_id", "bounce"),
+)

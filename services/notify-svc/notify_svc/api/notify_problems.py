@@ -11,6 +11,7 @@ from debtflow_shared.http.problems import (
 )
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
 from notify_svc.domain.templates import TemplateRefused
+from notify_svc.service_layer.bounces import BounceForUnknownMessage, BounceSignatureInvalid
 from notify_svc.service_layer.notifications import NotificationNotFound
 from notify_svc.service_layer.suppressions import UnsubscribeLinkInvalid
 from notify_svc.service_layer.templates import PreviewDebtorUnknown, TemplateNotFound
@@ -20,6 +21,8 @@ NOTIFY_PROBLEMS = ProblemTable(
         TemplateRefused: ProblemType(422, "Template refused", "template-refused"),
         PreviewDebtorUnknown: UNPROCESSABLE,
         UnsubscribeLinkInvalid: ProblemType(400, "Invalid unsubscribe link", "unsubscribe-link"),
+        BounceSignatureInvalid: ProblemType(401, "Invalid signature", "signature"),
+        BounceForUnknownMessage: ProblemType(422, "Unknown message", "unknown-message"),
         TemplateNotFound: NOT_FOUND,
         NotificationNotFound: NOT_FOUND,
         ConcurrentUpdate: CONCURRENT_CHANGE,

@@ -110,6 +110,14 @@ class Notifications(Protocol):
         copy notify did not have."""
         ...
 
+    async def by_message_id(self, message_id: str) -> Notification | None: ...
+
+    async def record_bounce(
+        self, notification_id: str, bounce: str, reason: str, at: datetime
+    ) -> bool:
+        """Note a bounce of this kind for the message; False if it was already noted."""
+        ...
+
     async def remember_cancel(
         self, tenant_id: str, dedup_key: str, reason: str, at: datetime
     ) -> None: ...
