@@ -28,6 +28,7 @@ from invoice_svc.service_layer.erp_ingestion import (
     on_erp_invoice,
     on_erp_invoices,
     on_erp_payment,
+    on_erp_payments,
 )
 from invoice_svc.service_layer.write_off_requests import on_write_off_requested
 
@@ -48,6 +49,7 @@ HANDLERS: dict[str, EventHandler] = {
 BATCH_HANDLERS: dict[str, BatchEventHandler] = {
     ErpDebtor.event_type: on_erp_debtors,
     ErpInvoice.event_type: on_erp_invoices,
+    ErpPayment.event_type: on_erp_payments,
 }
 
 

@@ -10,7 +10,7 @@ being retried.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -32,6 +32,7 @@ from invoice_svc.service_layer.debtor_batch import DebtorChunk
 from invoice_svc.service_layer.debtors import upsert_debtor_in
 from invoice_svc.service_layer.invoice_batch import InvoiceChunk
 from invoice_svc.service_layer.invoices import IssueInvoice, cancel_invoice_in, issue_invoice_in
+from invoice_svc.service_layer.payment_batch import PaymentChunk
 from invoice_svc.service_layer.payments import RecordPayment, record_payment_in
 
 log = get_logger(__name__)
@@ -154,8 +155,7 @@ async def _issue_erp_invoices(
             await chunk.apply(command)
             uow.collect()  # what the row changed in place carries its message's ids
     await chunk.finish()
-    if refused := chunk.refused_late():
-        raise PermanentFailure(f"the ledger refused rows of the batch: {sorted(refused.values())}")
+    _refuse_if_any(chunk.refused_late())
     await apply_parked_all(
         uow,
         parked_messages,
@@ -232,21 +232,72 @@ async def on_erp_payment(event: ReceivedEvent[ErpPayment], uow: UnitOfWork) -> N
         invoice_ids.append(invoice.id)
     with refused_for_good():
         await record_payment_in(
-            uow,
-            tenant_id,
-            RecordPayment(
-                debtor_id=debtor.id,
-                invoice_ids=tuple(invoice_ids) if invoice_ids else None,
-                details=PaymentDetails(
-                    amount_minor=data.amount.amount_minor,
-                    currency=data.amount.currency,
-                    received_on=data.received_on,
-                    erp_id=data.erp_id,
-                    reference=data.reference,
-                    method=data.method,
-                ),
-            ),
+            uow, tenant_id, _record_command(debtor.id, tuple(invoice_ids), data)
         )
+
+
+async def on_erp_payments(events: Sequence[ReceivedEvent[ErpPayment]], uow: UnitOfWork) -> None:
+    """A consumer batch of ``erp.payment``: one chunk of the payment batch code per tenant
+    (its guards, one lock of its debtors, one lookup of the invoices it names, the rows
+    allocated in memory and written together). A payment whose debtor or named invoice has
+    not arrived is parked; if the ledger refuses a row, this raises and the consumer applies
+    the batch message by message, which dead-letters that row with its reason."""
+    for tenant_id, tenant_events in _by_tenant(events):
+        named = {erp_id for e in tenant_events for erp_id in e.payload.invoice_erp_ids}
+        await _lot(uow).guard_all(
+            tenant_id,
+            [waiting_for_debtor(e.payload.debtor_erp_id) for e in tenant_events]
+            + [waiting_for_invoice(erp_id) for erp_id in named],
+        )
+        debtors = await ChunkDebtors.lock(
+            uow, tenant_id, [(None, e.payload.debtor_erp_id) for e in tenant_events]
+        )
+        found = await InvoiceRepository(uow.session).get_many_by_erp_id(tenant_id, named)
+        ready: list[tuple[ReceivedEvent[ErpPayment], RecordPayment]] = []
+        for event in tenant_events:
+            data = event.payload
+            debtor = debtors.find(None, data.debtor_erp_id)
+            missing = [i for i in data.invoice_erp_ids if i not in found]
+            if debtor is None:
+                waiting_for = waiting_for_debtor(data.debtor_erp_id)
+                await park_until(event, uow, parked_messages, waiting_for)
+            elif missing:
+                await park_until(event, uow, parked_messages, waiting_for_invoice(missing[0]))
+            else:
+                invoice_ids = tuple(found[i].id for i in data.invoice_erp_ids)
+                ready.append((event, _record_command(debtor.id, invoice_ids, data)))
+        if not ready:
+            continue
+        chunk = await PaymentChunk.start(uow, tenant_id, [c for _, c in ready], debtors)
+        for event, command in ready:
+            with event.tracing(), refused_for_good():
+                await chunk.apply(command)
+                uow.collect()
+        await chunk.finish()
+        _refuse_if_any(chunk.refused_late())
+
+
+def _record_command(
+    debtor_id: str, invoice_ids: tuple[str, ...], data: ErpPayment
+) -> RecordPayment:
+    return RecordPayment(
+        debtor_id=debtor_id,
+        invoice_ids=invoice_ids or None,
+        details=PaymentDetails(
+            amount_minor=data.amount.amount_minor,
+            currency=data.amount.currency,
+            received_on=data.received_on,
+            erp_id=data.erp_id,
+            reference=data.reference,
+            method=data.method,
+        ),
+    )
+
+
+def _refuse_if_any(refused: Mapping[str, str]) -> None:
+    """Rows a chunk wrote late and then refused: applied one by one, each is dead-lettered."""
+    if refused:
+        raise PermanentFailure(f"the ledger refused rows of the batch: {sorted(refused.values())}")
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from debtflow_shared.aggregate import PendingEvent
+from debtflow_shared.context import TraceContext, current_trace
 from debtflow_shared.envelope import new_event_id
 from debtflow_shared.unit_of_work import UnitOfWork
 from invoice_svc.adapters.invoice_repository import InvoiceRepository
@@ -70,11 +71,17 @@ class PaymentChunk:
 
     @classmethod
     async def start(
-        cls, uow: UnitOfWork, tenant_id: str, commands: Sequence[RecordPayment]
+        cls,
+        uow: UnitOfWork,
+        tenant_id: str,
+        commands: Sequence[RecordPayment],
+        debtors: ChunkDebtors | None = None,
     ) -> PaymentChunk:
-        debtors = await ChunkDebtors.lock(
-            uow, tenant_id, [(c.debtor_id, c.debtor_erp_id) for c in commands]
-        )
+        """Read what the rows need; ``debtors``: theirs, if the caller has locked them."""
+        if debtors is None:
+            debtors = await ChunkDebtors.lock(
+                uow, tenant_id, [(c.debtor_id, c.debtor_erp_id) for c in commands]
+            )
         erp_ids = {c.details.erp_id for c in commands if c.details.erp_id is not None}
         found = await PaymentRepository(uow.session).get_many_by_erp_id(tenant_id, erp_ids)
         known = {erp_id: found.get(erp_id) for erp_id in erp_ids}
@@ -151,11 +158,13 @@ class PaymentChunk:
         self, payment: Payment, targets: Iterable[Invoice], debtor: Debtor, row: RecordPayment
     ) -> None:
         paid = {line.invoice_id for line in payment.allocations}
+        events: list[PendingEvent] = []
         for invoice in targets:
             if invoice.id in paid:
                 self._invoices.stage(invoice)
-                self._kept.events += invoice.pull_events()
-        self._kept.events += payment.pull_events()
+                events += invoice.pull_events()
+        events += payment.pull_events()
+        self._kept.events.append((events, current_trace()))
         self._kept.payments.append(payment)
         self._kept.rows.append((payment, debtor, row))
         key = (payment.debtor_id, payment.currency)
@@ -233,7 +242,8 @@ class PaymentChunk:
         if failed:  # (outside the handler: each row's failure is logged as its own)
             await self._apply_one_by_one(kept.rows)
         else:
-            self._uow.track(_Collected(kept.events))
+            for events, trace in kept.events:
+                self._uow.track(_Collected(events), trace=trace)
 
     async def _apply_one_by_one(
         self, rows: Sequence[tuple[Payment, Debtor, RecordPayment]]
@@ -267,12 +277,13 @@ class _Kept:
 
     payments: list[Payment] = field(default_factory=list)
     credit: dict[tuple[str, str], int] = field(default_factory=dict)  # (debtor, currency)
-    events: list[PendingEvent] = field(default_factory=list)
+    # Each row's events, with the trace they carry (a batch of messages: each its own).
+    events: list[tuple[list[PendingEvent], TraceContext | None]] = field(default_factory=list)
     rows: list[tuple[Payment, Debtor, RecordPayment]] = field(default_factory=list)
 
 
 class _Collected:
-    """The events of rows written together: collected at commit, in the order raised."""
+    """The events of a row written with others: collected at commit, in the order raised."""
 
     def __init__(self, events: list[PendingEvent]) -> None:
         self._events = events
