@@ -118,3 +118,18 @@ async def test_messages_sent_are_grouped_by_channel_template_and_tone_in_any_arr
     assert await groups("tone") == [("firm", 1, 1), ("friendly", 1, 0)]
     csv = await analytics.get("/v1/effectiveness", dimension="tone", format="csv", **MARCH)
     assert csv.text.splitlines()[1] == "firm,1,1,1.0000,2.00"
+
+
+async def test_many_messages_requested_and_sent_together_each_keep_what_both_said(
+    analytics: Analytics,
+) -> None:
+    # Every touch must end with the tone only its request says and the day only its
+    # sending says, whichever of the two topics was applied first.
+    requested = [
+        notification_requested(f"case-{n}", f"d-{n}", f"inv-{n}", STEP_DAY, tone="formal")
+        for n in range(40)
+    ]
+    sent = [notification_sent(f"case-{n}", f"d-{n}", f"inv-{n}", STEP_DAY) for n in range(40)]
+    await analytics.send(*[m for pair in zip(requested, sent, strict=True) for m in pair])
+    report = await analytics.json("/v1/effectiveness", dimension="tone", **MARCH)
+    assert [(g["value"], g["touches"]) for g in report["groups"]] == [("formal", 40)]

@@ -30,6 +30,7 @@ from analytics_svc.domain.observations import (
     merge_payment,
 )
 from analytics_svc.domain.repositories import InvoiceKey
+from debtflow_shared.advisory_locks import lock_all
 from debtflow_shared.db import insert_unless_present
 
 
@@ -69,7 +70,15 @@ class LedgerRepository:
             await self._add_debtors(facts.debtors)
         return affected
 
+    async def lock(self, keys: Collection[InvoiceKey]) -> None:
+        await lock_all(self._session, (f"analytics:invoice:{t}:{i}" for t, i in keys))
+
     async def _add_payments(self, facts: Sequence[PaymentFact]) -> set[InvoiceKey]:
+        # Read, merge, write: the received and reversed events of one payment may be
+        # applied at once (two topics), so each payment is held until commit.
+        await lock_all(
+            self._session, (f"analytics:payment:{f.tenant_id}:{f.payment_id}" for f in facts)
+        )
         merged: dict[tuple[str, str], PaymentFact] = {}
         affected: set[InvoiceKey] = set()
         for tenant_id, ids in _by_tenant({(f.tenant_id, f.payment_id) for f in facts}).items():

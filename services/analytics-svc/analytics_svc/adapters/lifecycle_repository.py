@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analytics_svc.adapters.tables import lifecycles
 from analytics_svc.adapters.value_lists import one_of
 from analytics_svc.domain.lifecycles import Lifecycle, LifecycleKind, merge_lifecycle
+from debtflow_shared.advisory_locks import lock_all
 
 KEY = ("tenant_id", "kind", "item_id")
 
@@ -30,6 +31,11 @@ class LifecycleRepository:
     async def add(self, facts: Sequence[Lifecycle]) -> None:
         if not facts:
             return
+        # Read, merge, write: a lifecycle's events come on several topics, applied at once.
+        await lock_all(
+            self._session,
+            (f"analytics:{f.kind.value}:{f.tenant_id}:{f.item_id}" for f in facts),
+        )
         wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
         for fact in facts:
             wanted[(fact.tenant_id, fact.kind.value)].add(fact.item_id)

@@ -16,6 +16,7 @@ from analytics_svc.adapters.value_lists import one_of
 from analytics_svc.domain.effectiveness import TouchOutcome
 from analytics_svc.domain.ledger import EntryKind
 from analytics_svc.domain.touches import TouchFact, TouchKind, merge_touch
+from debtflow_shared.advisory_locks import lock_all
 
 PAID = (EntryKind.PAYMENT.value, EntryKind.CREDIT_SPENT.value)
 
@@ -27,6 +28,11 @@ class TouchRepository:
     async def add(self, facts: Sequence[TouchFact]) -> None:
         if not facts:
             return
+        # Read, merge, write: a message's requested and sent events may be applied at once
+        # (two topics), so each touch is held until commit.
+        await lock_all(
+            self._session, (f"analytics:touch:{f.tenant_id}:{f.touch_key}" for f in facts)
+        )
         keys: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
             keys[fact.tenant_id].add(fact.touch_key)

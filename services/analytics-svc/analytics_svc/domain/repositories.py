@@ -54,6 +54,11 @@ class Ledger(Protocol):
         returns the invoices whose entries must be derived again."""
         ...
 
+    async def lock(self, keys: Collection[InvoiceKey]) -> None:
+        """Hold these invoices until commit: one transaction at a time derives an invoice's
+        entries from every observation committed before it."""
+        ...
+
     async def observations(
         self, keys: Collection[InvoiceKey]
     ) -> dict[InvoiceKey, list[InvoiceObservation]]: ...

@@ -68,6 +68,7 @@ async def project(uow: AnalyticsUnitOfWork, events: list[Consumed]) -> None:
 
 async def derive_entries(uow: AnalyticsUnitOfWork, keys: Collection[InvoiceKey]) -> None:
     ledger = uow.repos.ledger
+    await ledger.lock(keys)
     found = await ledger.observations(keys)
     paid_by: dict[str, set[str]] = defaultdict(set)
     for (tenant_id, _), seen in found.items():
