@@ -57,7 +57,7 @@ from tenacity import (
 
 from debtflow_shared import inbox
 from debtflow_shared.advisory_locks import lock_batch_keys
-from debtflow_shared.bus.base import BatchLimits, InboundMessage, MessageBus
+from debtflow_shared.bus.base import BatchLimits, ConsumerStopping, InboundMessage, MessageBus
 from debtflow_shared.catalog import CATALOG, Catalog, EventPayload, UnknownEventType
 from debtflow_shared.context import TraceContext, traced
 from debtflow_shared.dead_letters import DeadLetterReason, dead_letter, describe_error
@@ -97,10 +97,6 @@ BatchEventHandler = Callable[[Sequence[ReceivedEvent[Any]], UnitOfWork], Awaitab
 
 class PermanentFailure(Exception):
     """The handler will never succeed with this message: dead-letter it without retrying."""
-
-
-class ConsumerStopping(Exception):
-    """The service is stopping: the rest of the batch is left for redelivery."""
 
 
 @dataclass(frozen=True)

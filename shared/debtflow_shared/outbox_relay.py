@@ -29,8 +29,8 @@ from debtflow_shared.db import begin_waiting_at_most, insert_unless_present
 from debtflow_shared.logging import get_logger
 from debtflow_shared.metrics import ServiceMetrics
 from debtflow_shared.outbox_wakeup import Wakeup
-from debtflow_shared.periodic import wait_at_most
 from debtflow_shared.platform_tables import PlatformTables
+from debtflow_shared.timeouts import wait_at_most
 
 log = get_logger(__name__)
 
@@ -112,7 +112,7 @@ class OutboxRelay:
                     (next_drain - _now()).total_seconds(), self._renew_every.total_seconds()
                 )
                 # Not asyncio.wait_for: it loses a cancellation that comes as a commit wakes
-                # us (see periodic.py), and stop() then waited out its bound.
+                # us (see timeouts.py), and stop() then waited out its bound.
                 await wait_at_most(self._wakeup.event, timeout)
         finally:
             await self._wakeup.stop()

@@ -6,35 +6,22 @@ forward sees the sweep happen then, not a minute later). A failing run is logged
 retried sooner, backing off from one second up to the interval; the loop itself never dies
 of it. Cancelling the task stops it at once, whether it sleeps or works.
 
-Timed waits on an event go through :func:`wait_at_most`, never ``asyncio.wait_for(
-event.wait(), t)``: on Python 3.11 that returns normally when the event was set just
-before a cancellation, losing the cancellation, so the loop went on and a service's stop
-waited out its bound (30 s) instead of ending at once.
+Its timed waits go through :func:`debtflow_shared.timeouts.wait_at_most`, which never
+loses a cancellation (``asyncio.wait_for`` on Python 3.11 can).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 
 from debtflow_shared.clock import Clock, ControlledClock
 from debtflow_shared.logging import get_logger
+from debtflow_shared.timeouts import wait_at_most
 
 log = get_logger(__name__)
 
 RETRY_FIRST_SECONDS = 1.0
-
-
-async def wait_at_most(event: asyncio.Event, seconds: float) -> bool:
-    """Wait until ``event`` is set or ``seconds`` pass; whether it is set.
-
-    A cancellation always propagates, even one that comes as the event is set.
-    """
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(max(seconds, 0.0)):
-            await event.wait()
-    return event.is_set()
 
 
 async def run_periodically(

@@ -51,6 +51,7 @@ from debtflow_shared.settings import (
     PlatformSettings,
     ServiceSettings,
 )
+from debtflow_shared.timeouts import within
 from debtflow_shared.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
@@ -217,7 +218,7 @@ class ServiceRuntime:
 
     async def readiness(self) -> dict[str, bool]:
         try:
-            await asyncio.wait_for(self._ping_database(), timeout=3)
+            await within(3, self._ping_database())
             database = True
         except Exception:
             database = False

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from debtflow_shared.clock import ControlledClock, SystemClock
-from debtflow_shared.periodic import run_periodically, wait_at_most
+from debtflow_shared.periodic import run_periodically
+from debtflow_shared.timeouts import wait_at_most
 
 HOUR = 3600.0
 

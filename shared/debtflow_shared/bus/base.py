@@ -92,3 +92,8 @@ class MessageBus(Protocol):
 
 def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
+
+
+class ConsumerStopping(Exception):
+    """Raised by a batch handler when its service is stopping: the rest of the batch is left
+    for redelivery (a bus leaves its offsets uncommitted, quietly: nothing failed)."""

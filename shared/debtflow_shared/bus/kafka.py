@@ -29,12 +29,14 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from debtflow_shared.bus.base import (
     BatchConsumer,
     BatchLimits,
+    ConsumerStopping,
     InboundMessage,
     MessageHandler,
     OutboundMessage,
     dead_letter_topic,
 )
 from debtflow_shared.logging import get_logger
+from debtflow_shared.timeouts import within
 
 log = get_logger(__name__)
 
@@ -121,7 +123,7 @@ class KafkaBus:
             max_batch_size=self._options.max_batch_bytes,
             compression_type=self._options.compression,
         )
-        await asyncio.wait_for(self._producer.start(), self._options.operation_timeout_seconds)
+        await within(self._options.operation_timeout_seconds, self._producer.start())
         for subscription in self._subscriptions:
             await self._start_consumer(subscription)
 
@@ -145,7 +147,7 @@ class KafkaBus:
 
     async def _bounded(self, what: str, operation: Awaitable[None]) -> None:
         try:
-            await asyncio.wait_for(operation, self._options.operation_timeout_seconds)
+            await within(self._options.operation_timeout_seconds, operation)
         except Exception:
             log.exception("kafka shutdown step failed; going on", step=what)
 
@@ -153,7 +155,7 @@ class KafkaBus:
         if self._producer is None:
             return False
         try:
-            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), timeout=3)
+            await within(3, self._producer.client.fetch_all_metadata())
         except (KafkaError, TimeoutError, OSError):
             return False
         return True
@@ -164,7 +166,7 @@ class KafkaBus:
             bootstrap_servers=self._options.bootstrap_servers,
             client_id=f"{self._options.client_id}-admin",
         )
-        await asyncio.wait_for(admin.start(), self._options.operation_timeout_seconds)
+        await within(self._options.operation_timeout_seconds, admin.start())
         try:
             existing = set(await admin.list_topics())
             missing = [
@@ -174,8 +176,8 @@ class KafkaBus:
             ]
             if missing:
                 with contextlib.suppress(TopicAlreadyExistsError):
-                    await asyncio.wait_for(
-                        admin.create_topics(missing), self._options.operation_timeout_seconds
+                    await within(
+                        self._options.operation_timeout_seconds, admin.create_topics(missing)
                     )
         finally:
             await admin.close()
@@ -214,7 +216,7 @@ class KafkaBus:
             listener=_DrainOnRevoke(subscription),
         )
         try:
-            await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
+            await within(self._options.operation_timeout_seconds, consumer.start())
         except BaseException:
             # Not yet the subscription's, so stop() would not close it: close it here.
             await self._bounded("consumer stop", consumer.stop())
@@ -282,6 +284,10 @@ class KafkaBus:
             await handler.handle_batch(messages)
         except asyncio.CancelledError:
             raise
+        except ConsumerStopping:
+            # Stopping: what is not done stays uncommitted, for the next owner (or life).
+            log.debug("batch left to redelivery: stopping", group=subscription.group)
+            return
         except Exception:
             # Not handled (e.g. the service is stopping): come back to the batch after a
             # pause; what of it was committed is dropped by the inbox then.

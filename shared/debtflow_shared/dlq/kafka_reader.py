@@ -9,7 +9,6 @@ prefix), which stays true for as long as the broker keeps the message.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from debtflow_shared.bus.kafka import KafkaOptions
 from debtflow_shared.dlq.letter import DLQ_SUFFIX, DeadLetter, DeadLetterFilter
+from debtflow_shared.timeouts import within
 
 
 def kafka_letter_id(dlq_topic: str, partition: int, offset: int) -> str:
@@ -64,7 +64,7 @@ class KafkaDeadLetters:
         if not partitions:
             return []
         consumer = self._consumer()
-        await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
+        await within(self._options.operation_timeout_seconds, consumer.start())
         try:
             letters = await self._read_to_end(consumer, partitions)
         finally:
@@ -81,7 +81,7 @@ class KafkaDeadLetters:
         if tp not in await self._dlq_partitions(tp.topic):
             return None
         consumer = self._consumer()
-        await asyncio.wait_for(consumer.start(), self._options.operation_timeout_seconds)
+        await within(self._options.operation_timeout_seconds, consumer.start())
         try:
             consumer.assign([tp])
             end = (await consumer.end_offsets([tp]))[tp]
@@ -109,7 +109,7 @@ class KafkaDeadLetters:
             bootstrap_servers=self._options.bootstrap_servers,
             client_id=f"{self._options.client_id}-dlq-admin",
         )
-        await asyncio.wait_for(admin.start(), self._options.operation_timeout_seconds)
+        await within(self._options.operation_timeout_seconds, admin.start())
         try:
             prefix = self._options.topic_prefix
             topics = sorted(
