@@ -82,6 +82,27 @@ async def test_each_save_is_a_new_version_and_each_version_stays_readable(notify
     assert [(t["key"], t["version"]) for t in listed.json()["items"]] == [("reminder.friendly", 2)]
 
 
+async def test_a_retired_template_stays_readable_and_the_next_save_continues_its_versions(
+    notify: Notify,
+) -> None:
+    await notify.post("/v1/templates", TEMPLATE)
+    path = "/v1/templates/reminder.friendly/en-GB/friendly"
+    retired = await notify.client.delete(path, headers=notify.headers())
+    again = await notify.client.delete(path, headers=notify.headers())
+    newest = await notify.get(path)
+    history = await notify.get(f"{path}/versions/1")
+    listed = await notify.get("/v1/templates")
+    preview = await notify.post(
+        "/v1/templates/preview", {"key": "reminder.friendly", "locale": "en-GB", "tone": "friendly"}
+    )
+    saved = await notify.post("/v1/templates", TEMPLATE)
+    assert (retired.status_code, again.status_code, newest.status_code) == (204, 404, 404)
+    assert history.json()["subject"] == TEMPLATE["subject"]
+    assert listed.json()["items"] == []
+    assert preview.json()["shipped_default"] is True
+    assert saved.json()["version"] == 2
+
+
 async def test_a_template_with_an_unknown_variable_is_refused_at_save_naming_it_and_its_line(
     notify: Notify,
 ) -> None:

@@ -64,6 +64,7 @@ def cases(a: dict[str, str]) -> list[Case]:
         Case("GET", "/templates", "own"),
         Case("GET", "/templates/{key}/{locale}/{tone}", "not_found"),
         Case("GET", "/templates/{key}/{locale}/{tone}/versions/{version}", "not_found"),
+        Case("DELETE", "/templates/{key}/{locale}/{tone}", "not_found"),
         Case("GET", "/notifications", "own", params={"debtor_id": a["debtor_id"]}),
         Case("GET", "/notifications/{notification_id}", "not_found"),
         Case(

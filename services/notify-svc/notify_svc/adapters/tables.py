@@ -121,6 +121,8 @@ templates = Table(
     Column("text", Text, nullable=False),
     Column("attach_statement", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Retired versions stay readable (history) but are never used: the default applies.
+    Column("retired_at", UTCDateTime, nullable=True),
     PrimaryKeyConstraint("tenant_id", "key", "locale", "tone", "version"),
 )
 

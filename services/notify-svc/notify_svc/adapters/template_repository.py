@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.notification import Tone
@@ -60,12 +61,22 @@ class TemplateRepository:
             raise ConcurrentUpdate("template")
         return stored
 
+    async def retire(self, tenant_id: str, key: str, locale: str, tone: str, at: datetime) -> bool:
+        result = await self._session.execute(
+            update(templates)
+            .where(self._same(tenant_id, key, locale, tone), templates.c.retired_at.is_(None))
+            .values(retired_at=at)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def newest(self, tenant_id: str, key: str, locale: str, tone: str) -> Template | None:
         row = (
             (
                 await self._session.execute(
                     select(templates)
-                    .where(self._same(tenant_id, key, locale, tone))
+                    .where(
+                        self._same(tenant_id, key, locale, tone), templates.c.retired_at.is_(None)
+                    )
                     .order_by(templates.c.version.desc())
                     .limit(1)
                 )
@@ -101,7 +112,7 @@ class TemplateRepository:
                 templates.c.tone,
                 func.max(templates.c.version).label("version"),
             )
-            .where(templates.c.tenant_id == tenant_id)
+            .where(templates.c.tenant_id == tenant_id, templates.c.retired_at.is_(None))
             .group_by(templates.c.key, templates.c.locale, templates.c.tone)
             .subquery()
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from debtflow_shared.auth import Principal
 from debtflow_shared.catalog.notification import Tone
@@ -130,3 +130,16 @@ async def read_template_version(
 ) -> TemplateOut:
     name = TemplateName(key, locale, tone)
     return TemplateOut.of(await use_cases.get_template(uow, principal.tenant_id, name, version))
+
+
+@router.delete(
+    "/{key}/{locale}/{tone}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Retire a template: its versions stay readable, the default applies again",
+    responses=NOT_FOUND,
+)
+async def retire_template(
+    key: KeyPath, locale: LocalePath, tone: Tone, principal: Writer, uow: UnitOfWorkDep
+) -> Response:
+    await use_cases.retire_template(uow, principal.tenant_id, TemplateName(key, locale, tone))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

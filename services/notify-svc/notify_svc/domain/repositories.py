@@ -132,7 +132,13 @@ class Templates(Protocol):
         """Store as the next version of its key, locale and tone; the stored template."""
         ...
 
-    async def newest(self, tenant_id: str, key: str, locale: str, tone: str) -> Template | None: ...
+    async def newest(self, tenant_id: str, key: str, locale: str, tone: str) -> Template | None:
+        """The newest version not retired."""
+        ...
+
+    async def retire(self, tenant_id: str, key: str, locale: str, tone: str, at: datetime) -> bool:
+        """Retire every version (kept, never used again); False if none was in use."""
+        ...
 
     async def version(
         self, tenant_id: str, key: str, locale: str, tone: str, version: int

@@ -73,6 +73,19 @@ async def get_template(
     return found
 
 
+async def retire_template(uow: Work, tenant_id: str, name: TemplateName) -> None:
+    """Stop using the tenant's template (its versions stay readable); the shipped default,
+    or a template for the locale's language, applies again. A later save continues the
+    version numbers."""
+    async with uow:
+        retired = await uow.repos.templates.retire(
+            tenant_id, name.key, name.locale, name.tone.value, uow.clock.now()
+        )
+        if not retired:
+            raise TemplateNotFound(f"no template {name.key} {name.locale} {name.tone.value}")
+        await uow.commit()
+
+
 async def list_templates(
     uow: Work, tenant_id: str, *, after: str | None, limit: int, key: str | None
 ) -> list[Template]:
