@@ -109,6 +109,7 @@ async def test_outcome_rates_of_a_period_count_each_lifecycle_once_in_any_order(
         assert before["promise_kept_rate"] is None  # nothing appeared yet
         await analytics.send(*promises(), *plans_and_settlements(), *cases(), *disputes())
         report = await analytics.json("/v1/outcomes", **MARCH)
+        as_csv = await analytics.get("/v1/outcomes", format="csv", **MARCH)
     assert (report["promises_due"], report["promises_kept"], report["promises_broken"]) == (3, 1, 1)
     assert report["promise_kept_rate"] == "0.3333"
     assert (report["plans_created"], report["plan_completion_rate"]) == (3, "0.5000")
@@ -120,3 +121,7 @@ async def test_outcome_rates_of_a_period_count_each_lifecycle_once_in_any_order(
     assert report["cure_rate"] == "0.3333"
     assert report["cases_handed_off"] == 1
     assert report["handed_off"] == [{"currency": "GBP", "amount_minor": 500_000}]
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    lines = as_csv.text.splitlines()
+    assert "2026-03-01,2026-03-31,cure_rate,0.3333" in lines
+    assert "2026-03-01,2026-03-31,handed_off_GBP_minor,500000" in lines

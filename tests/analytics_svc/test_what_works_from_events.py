@@ -60,6 +60,12 @@ async def test_the_variant_comparison_finds_a_planted_difference(analytics: Anal
         ("plus-7-firmer-reminder", 60, 24)
     ]
     assert by_step["groups"][0]["median_days_to_pay"] == "3.00"
+    as_csv = await analytics.get("/v1/effectiveness/variants", a="b", b="a", format="csv", **MARCH)
+    assert as_csv.text.splitlines()[1:4] == [
+        "b,30,18,0.6000,3.00",
+        "a,30,6,0.2000,3.00",
+        "a-b,,,0.4000,",
+    ]
 
 
 async def test_the_variant_comparison_reports_no_difference_when_there_is_none(

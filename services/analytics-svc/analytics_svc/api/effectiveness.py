@@ -174,12 +174,13 @@ async def read_variant_comparison(
         ),
     ] = None,
     within_days: WithinDays = 14,
-) -> VariantsOut:
+    format: FormatQuery = Format.JSON,
+) -> VariantsOut | Response:
     result = await compare_variants(
         uow, principal.tenant_id, a, b, start, end, within_days=within_days, step=step
     )
     d = result.difference
-    return VariantsOut(
+    out = VariantsOut(
         a=GroupOut.of(result.a),
         b=GroupOut.of(result.b),
         step=step,
@@ -189,3 +190,13 @@ async def read_variant_comparison(
         interval_high=to_four_places(d.interval.high),
         significant=d.significant,
     )
+    if format is Format.JSON:
+        return out
+    header = ("variant", "touches", "paid_within", "paid_rate", "median_days_to_pay")
+    rows: list[list[object]] = [
+        [getattr(g, n) for n in ("value", *header[1:])] for g in (out.a, out.b)
+    ]
+    rows.append(["a-b", None, None, out.difference, None])
+    rows.append(["interval_low", None, None, out.interval_low, None])
+    rows.append(["interval_high", None, None, out.interval_high, None])
+    return csv_response(header, rows, f"variants-{a}-{b}.csv")

@@ -7,11 +7,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from analytics_svc.api.analytics_problems import AnalyticsRoute
-from analytics_svc.api.report_params import Reader
+from analytics_svc.api.report_params import (
+    RESPONSES,
+    Format,
+    FormatQuery,
+    Reader,
+    csv_response,
+)
 from analytics_svc.domain.effectiveness import four_places
 from analytics_svc.domain.kpis import rounded
 from analytics_svc.domain.outcomes import Outcomes
@@ -129,9 +135,20 @@ class OutcomesOut(BaseModel):
     "",
     summary="Promise-kept, plan completion, settlement, dispute and cure rates of a period",
     response_model=OutcomesOut,
-    responses={422: {"description": "an invalid parameter, named in the problem"}},
+    responses=RESPONSES,
 )
 async def read_outcomes(
-    principal: Reader, uow: UnitOfWorkDep, start: Start, end: End
-) -> OutcomesOut:
-    return OutcomesOut.of(start, end, await period_outcomes(uow, principal.tenant_id, start, end))
+    principal: Reader,
+    uow: UnitOfWorkDep,
+    start: Start,
+    end: End,
+    format: FormatQuery = Format.JSON,
+) -> OutcomesOut | Response:
+    out = OutcomesOut.of(start, end, await period_outcomes(uow, principal.tenant_id, start, end))
+    if format is Format.JSON:
+        return out
+    # One row per figure: the handed-off amounts as one row per currency.
+    figures = out.model_dump(exclude={"start", "end", "handed_off"})
+    rows: list[list[object]] = [[start, end, name, value] for name, value in figures.items()]
+    rows += [[start, end, f"handed_off_{a.currency}_minor", a.amount_minor] for a in out.handed_off]
+    return csv_response(("start", "end", "figure", "value"), rows, f"outcomes-{start}-{end}.csv")
