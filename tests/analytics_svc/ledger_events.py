@@ -163,6 +163,26 @@ class InvoiceStory:
         }
         return self._msg("invoice.charge_applied", data, on)
 
+    def amended(self, amount: int, on: date) -> OutboundMessage:
+        self.principal_open += amount - self.amount
+        self.amount = amount
+        self.version += 1
+        data = {"invoice": self.state(), "changed": ["amount"]}
+        return self._msg("invoice.updated", data, on)
+
+    def credit_spent(self, minor: int, payment_id: str, recorded: date) -> OutboundMessage:
+        """Account credit a payment left, spent on this invoice (invoice.updated)."""
+        self.principal_open -= minor
+        self.version += 1
+        self._settle()
+        spent = {
+            "payment_id": payment_id,
+            "principal": money(minor, self.currency),
+            "charges": money(0, self.currency),
+        }
+        data = {"invoice": self.state(), "changed": ["principal_open"], "credit_spent": spent}
+        return self._msg("invoice.updated", data, recorded)
+
     def overdue(self, on: date) -> OutboundMessage:
         data = {"invoice": self.state(), "overdue_since": on.isoformat()}
         return self._msg("invoice.overdue", data, on)

@@ -106,3 +106,26 @@ def test_an_overdue_notice_reporting_the_same_version_books_nothing_new() -> Non
     messages = [story.issued(), story.overdue(date(2026, 4, 1))]
     entries = ledger_entries(observations(messages), {})
     assert [e.kind for e in entries] == [EntryKind.ISSUED]
+
+
+def test_account_credit_spent_on_issue_counts_from_the_later_of_arrival_and_issue() -> None:
+    story = InvoiceStory("inv-6", "d-1", 30_000, date(2026, 3, 10), date(2026, 4, 9))
+    messages = [story.issued(), story.credit_spent(5_000, "pay-0", date(2026, 3, 12))]
+    early = ledger_entries(observations(messages), {"pay-0": date(2026, 3, 1)})
+    assert summary(early)[1] == (2, "credit_spent", date(2026, 3, 10), -5_000, 0, 0)
+    late = ledger_entries(observations(messages), {"pay-0": date(2026, 3, 11)})
+    assert late[1].on_date == date(2026, 3, 11)
+
+
+def test_account_credit_spent_after_an_amendment_raised_the_amount_counts_from_it() -> None:
+    story = InvoiceStory("inv-7", "d-1", 30_000, date(2026, 3, 10), date(2026, 4, 9))
+    messages = [
+        story.issued(),
+        story.amended(40_000, date(2026, 3, 20)),
+        story.credit_spent(10_000, "pay-0", date(2026, 3, 20)),
+    ]
+    entries = ledger_entries(observations(messages), {"pay-0": date(2026, 3, 1)})
+    assert summary(entries)[1:] == [
+        (2, "amendment", date(2026, 3, 20), 10_000, 0, 10_000),
+        (3, "credit_spent", date(2026, 3, 20), -10_000, 0, 0),
+    ]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 
 from tests.analytics_svc.analytics_world import Analytics, logged_events, running_analytics
-from tests.analytics_svc.ledger_events import debtor_upserted
+from tests.analytics_svc.ledger_events import InvoiceStory, debtor_upserted, message, money
 from tests.analytics_svc.worked_example import K, worked_example
 from tests.support.harness import Backend, eventually
 
@@ -153,3 +154,28 @@ async def test_a_period_ending_before_it_starts_is_refused_naming_the_field(
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "end" in response.text
+
+
+async def test_credit_spent_before_its_payment_arrives_is_redated_when_it_does(
+    analytics: Analytics,
+) -> None:
+    story = InvoiceStory("inv-x", "d-1", 30_000, date(2026, 3, 10), date(2026, 4, 9))
+    await analytics.send(story.issued(), story.credit_spent(5_000, "pay-0", date(2026, 3, 12)))
+
+    async def credit_day() -> str:
+        ledger = await analytics.json("/v1/debtors/d-1/ledger", as_of="2026-03-31")
+        (entry,) = [e for e in ledger["entries"] if e["kind"] == "credit_spent"]
+        return str(entry["on"])
+
+    assert await credit_day() == "2026-03-12"  # the payment's day is not known yet
+    payment = {
+        "payment_id": "pay-0",
+        "debtor_id": "d-1",
+        "amount": money(5_000),
+        "received_on": "2026-03-01",
+        "allocations": [],
+        "unapplied": money(5_000),
+        "version": 1,
+    }
+    await analytics.send(message("payment.received", payment, debtor_id="d-1", at=date(2026, 3, 1)))
+    assert await credit_day() == "2026-03-10"  # from the invoice's issue, the later day
