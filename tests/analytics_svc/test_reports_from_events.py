@@ -179,3 +179,16 @@ async def test_credit_spent_before_its_payment_arrives_is_redated_when_it_does(
     }
     await analytics.send(message("payment.received", payment, debtor_id="d-1", at=date(2026, 3, 1)))
     assert await credit_day() == "2026-03-10"  # from the invoice's issue, the later day
+
+
+async def test_an_older_debtor_version_arriving_late_does_not_replace_the_newer(
+    analytics: Analytics,
+) -> None:
+    story = InvoiceStory("inv-y", "d-7", 30_000, date(2026, 3, 10), date(2026, 4, 9))
+    await analytics.send(
+        story.issued(),
+        debtor_upserted("d-7", "Renamed Ltd", version=2),
+        debtor_upserted("d-7", "Old Name Ltd", version=1),
+    )
+    ledger = await analytics.json("/v1/debtors/d-7/ledger", as_of="2026-03-31")
+    assert ledger["name"] == "Renamed Ltd"
