@@ -161,3 +161,83 @@ async def test_a_collector_pause_cancels_unsent_notifications_and_resume_goes_on
         resumed = await world.client.post(f"{path}/resume", json={}, headers=world.headers)
         assert resumed.status_code == 200
         assert await friendly_reminders(world) == [("plus-1-friendly-reminder", "email")]
+
+
+async def test_a_hard_bounce_marks_the_address_unusable_and_the_step_falls_back(
+    backend: Backend,
+) -> None:
+    async with escalation_world(backend) as world:
+        await world.debtor("d-1")
+        await world.issued("i-1", "d-1", DUE)
+        await world.follow_timers(datetime(2026, 3, 13, 12, tzinfo=UTC))
+        (email,) = [
+            e
+            for e in await world.emitted("notification.requested")
+            if e.data["step"] == "plus-1-friendly-reminder"
+        ]
+        await world.sent(email)
+        await world.publish(
+            "notification.bounced",
+            {
+                "dedup_key": email.data["dedup_key"],
+                "case_id": email.data["case_id"],
+                "debtor_id": "d-1",
+                "channel": "email",
+                "address": "ap@d-1.example",
+                "bounce": "hard",
+                "reason": "550 5.1.1 mailbox unknown",
+                "provider_message_id": "<m@mail>",
+                "suppressed": True,
+                "bounced_at": "2026-03-13T12:05:00Z",
+            },
+            "d-1",
+            source="notify-svc",
+        )
+        # The bounced message counted as an attempt: the SMS waits out the minimum gap.
+        await world.follow_timers(datetime(2026, 3, 13, 14, tzinfo=UTC))
+        assert await friendly_reminders(world) == [
+            ("plus-1-friendly-reminder", "email"),
+            ("plus-1-friendly-reminder", "sms"),
+        ]
+
+
+async def test_a_provider_outage_falls_back_without_marking_the_address_unusable(
+    backend: Backend,
+) -> None:
+    async with escalation_world(backend) as world:
+        await world.debtor("d-1")
+        await world.issued("i-1", "d-1", DUE)
+        await world.follow_timers(datetime(2026, 3, 13, 12, tzinfo=UTC))
+        (email,) = [
+            e
+            for e in await world.emitted("notification.requested")
+            if e.data["step"] == "plus-1-friendly-reminder"
+        ]
+        data = email.data
+        await world.publish(
+            "notification.failed",
+            {
+                "dedup_key": data["dedup_key"],
+                "case_id": data["case_id"],
+                "debtor_id": "d-1",
+                "channel": "email",
+                "failure": "permanent",
+                "reason_code": "provider_unavailable",
+                "reason": "no email sender configured",
+                "attempts": 0,
+                "failed_at": "2026-03-13T12:01:00Z",
+            },
+            "d-1",
+            source="notify-svc",
+        )
+        assert await friendly_reminders(world) == [
+            ("plus-1-friendly-reminder", "email"),
+            ("plus-1-friendly-reminder", "sms"),
+        ]
+        await world.follow_timers(datetime(2026, 3, 19, 12, tzinfo=UTC))
+        firm = [
+            e.data["channel"]
+            for e in await world.emitted("notification.requested")
+            if e.data["step"] == "plus-7-firmer-reminder"
+        ]
+        assert sorted(firm) == ["email", "sms"]

@@ -57,7 +57,12 @@ async def on_notification_failed(event: ReceivedEvent[NotificationFailed], uow: 
     failed = event.payload
     tenant_id = event.tenant_id
     await uow.repos.timers.lock(tenant_id, failed.debtor_id)
-    if failed.failure is FailureKind.PERMANENT and failed.reason_code not in _NO_FALLBACK:
+    # A provider outage says nothing of the address: the step falls back, the address stays.
+    if (
+        failed.failure is FailureKind.PERMANENT
+        and failed.reason_code not in _NO_FALLBACK
+        and failed.reason_code is not FailureReason.PROVIDER_UNAVAILABLE
+    ):
         await uow.repos.contacts.add_failed_address(
             tenant_id,
             failed.debtor_id,
