@@ -18,7 +18,7 @@ from tests.notify_svc.notify_world import (
     running_notify,
     smtp_overrides,
 )
-from tests.notify_svc.smtp_server import MailServer, mail_server
+from tests.notify_svc.smtp_server import MailServer, mail_server, secured_mail_server, self_signed
 from tests.support.harness import Backend, eventually
 
 
@@ -124,3 +124,50 @@ async def test_a_tampered_unsubscribe_link_is_refused_and_suppresses_nothing(
     assert refused.status_code == 400
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert listed.json()["items"] == []
+
+
+async def test_email_goes_over_starttls_with_a_login_when_the_server_requires_both(
+    backend: Backend,
+) -> None:
+    tls = self_signed(backend.tmp_path / "tls")
+    with secured_mail_server(tls, "notify", "s3cret") as server:
+        secured = smtp_overrides(
+            server,
+            smtp_security="starttls",
+            smtp_username="notify",
+            smtp_password="s3cret",
+            smtp_ca_file=str(tls.cert_file),
+        )
+        async with running_notify(backend, **secured) as notify:
+            await notify.publish(debtor(), creditor(), issued(invoice_state()))
+            await notify.publish(request())
+            await eventually(lambda: len(server.messages()) == 1)
+    assert server.recipients == [["ap@acme.example"]]
+
+
+async def test_a_wrong_smtp_password_is_a_failure_that_is_retried_not_a_lost_message(
+    backend: Backend,
+) -> None:
+    tls = self_signed(backend.tmp_path / "tls")
+    with secured_mail_server(tls, "notify", "s3cret") as server:
+        secured = smtp_overrides(
+            server,
+            smtp_security="starttls",
+            smtp_username="notify",
+            smtp_password="wrong",
+            smtp_ca_file=str(tls.cert_file),
+        )
+        async with running_notify(backend, **secured) as notify:
+            await notify.publish(debtor(), creditor(), issued(invoice_state()))
+            await notify.publish(request())
+
+            async def deferred() -> bool:
+                items = await notify.notifications(status="deferred")
+                return bool(items) and len(items[0]["attempts"]) == 1
+
+            await eventually(deferred)
+            (item,) = await notify.notifications()
+            suppressed = (await notify.get("/v1/suppressions")).json()["items"]
+    assert server.messages() == []
+    assert suppressed == []  # our login was refused, not the debtor's address
+    assert "535" in item["attempts"][0]["detail"]

@@ -31,6 +31,8 @@ class NotifySettings(ServiceSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    # A CA bundle to trust for the server's certificate (a private relay); else the system's.
+    smtp_ca_file: Path | None = None
     mail_from: str = Field(default="accounts@debtflow.invalid", min_length=3, max_length=300)
     mailbox_dir: Path | None = None
     # The dispatcher: how often due notifications are looked for (and on every

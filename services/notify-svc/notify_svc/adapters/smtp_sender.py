@@ -1,12 +1,14 @@
 """Email over SMTP (aiosmtplib): STARTTLS or implicit TLS, optional login.
 
-A 4xx reply, a timeout or a connection failure is transient; a 5xx reply (the recipient,
-sender or content refused) is permanent. The Message-ID was fixed before the call, so a
-provider that saw the message already can drop the repeat.
+A 4xx reply, a timeout, a connection failure or a refused login is transient; a 5xx reply
+is permanent, and when it refuses the recipient (RCPT) the address is suppressed. The
+Message-ID was fixed before the call, so a provider that saw the message already can drop
+the repeat.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import aiosmtplib
@@ -36,11 +38,19 @@ class SmtpSender:
                 username=s.smtp_username,
                 password=s.smtp_password.get_secret_value() if s.smtp_password else None,
                 timeout=s.smtp_timeout_seconds,
+                cert_bundle=str(s.smtp_ca_file) if s.smtp_ca_file else None,
             )
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [r.code for r in error.recipients]
             detail = "; ".join(f"{r.code} {r.message}" for r in error.recipients)
-            return self._refused(min(codes) if codes else 550, f"recipient refused: {detail}")
+            code = min(codes) if codes else 550
+            result = self._refused(code, f"recipient refused: {detail}")
+            return replace(result, recipient_refused=result.outcome is Outcome.PERMANENT)
+        except aiosmtplib.SMTPAuthenticationError as error:
+            # Our credentials, not the message: retried (and alerting) until an operator
+            # fixes NOTIFY_SMTP_USERNAME / NOTIFY_SMTP_PASSWORD; nothing is suppressed.
+            detail = f"SMTP {error.code} login refused: {error.message}"
+            return SendResult(Outcome.TRANSIENT, detail, self.provider)
         except aiosmtplib.SMTPResponseException as error:
             return self._refused(error.code, f"{error.code} {error.message}")
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:

@@ -48,6 +48,8 @@ class SendResult:
     detail: str
     provider: str
     provider_message_id: str | None = None
+    recipient_refused: bool = False
+    """a permanent refusal of the address itself (SMTP 5xx to RCPT): notify suppresses it"""
 
 
 class Sender(Protocol):

@@ -374,17 +374,18 @@ async def record(runtime: ServiceRuntime, prepared: Prepared, result: SendResult
         else:
             notification.attempt_failed(AttemptOutcome.PERMANENT, result.detail, now)
             address = prepared.message.to
-            await uow.repos.suppressions.add(
-                Suppression(
-                    tenant_id=notification.tenant_id,
-                    channel=notification.channel.value,
-                    address=normalised_address(notification.channel.value, address),
-                    reason=SuppressionReason.PROVIDER_REJECTED,
-                    detail=result.detail[:1000],
-                    debtor_id=notification.debtor_id,
-                    suppressed_at=now,
+            if result.recipient_refused:
+                await uow.repos.suppressions.add(
+                    Suppression(
+                        tenant_id=notification.tenant_id,
+                        channel=notification.channel.value,
+                        address=normalised_address(notification.channel.value, address),
+                        reason=SuppressionReason.PROVIDER_REJECTED,
+                        detail=result.detail[:1000],
+                        debtor_id=notification.debtor_id,
+                        suppressed_at=now,
+                    )
                 )
-            )
             _drop(
                 uow,
                 notification,
