@@ -169,6 +169,7 @@ def request(
     rules: ContactRules = RULES,
     requested_at: datetime | None = None,
     expires_at: datetime | None = None,
+    variant: str | None = None,
 ) -> NotificationRequested:
     return NotificationRequested.model_validate(
         {
@@ -180,6 +181,7 @@ def request(
             "template_key": template_key,
             "tone": tone,
             "locale": "en-GB",
+            "variant": variant,
             "invoice_ids": list(invoice_ids),
             "contact_rules": rules.model_dump(mode="json"),
             "requested_at": (requested_at or T0).isoformat(),

@@ -191,3 +191,24 @@ async def test_a_tenants_template_is_used_for_its_messages(
     assert smtp.messages()[0]["Subject"] == "Reminder from Northwind Supplies Ltd: £1,320.00"
     data = sent.envelopes()[0].data
     assert (data["template_key"], data["template_version"]) == ("reminder.friendly", 1)
+
+
+async def test_an_ab_variant_uses_the_tenants_template_for_that_variant(
+    backend: Backend, smtp: MailServer
+) -> None:
+    async with (
+        backend.probe(NotificationSent.event_type) as sent,
+        running_notify(backend, **smtp_overrides(smtp)) as notify,
+    ):
+        variant_b = TEMPLATE | {"key": "reminder.friendly.b", "subject": "Variant B {{ today }}"}
+        assert (await notify.post("/v1/templates", variant_b)).status_code == 201
+        await notify.publish(debtor(), creditor(), issued(invoice_state()))
+        await notify.publish(request(variant="b"), request("plus-7-other", case_id="case-2"))
+        await eventually(lambda: len(sent.messages) == 2)
+    subjects = sorted(str(m["Subject"]) for m in smtp.messages())
+    assert subjects == [
+        "Invoice INV-1 is now overdue - Northwind Supplies Ltd",
+        "Variant B 2 Mar 2026",
+    ]
+    keys = sorted(e.data["template_key"] for e in sent.envelopes())
+    assert keys == ["reminder.friendly", "reminder.friendly.b"]

@@ -243,7 +243,7 @@ async def _compose(
     assert debtor is not None
     assert creditor is not None
     name = TemplateName(notification.template_key, notification.locale, notification.tone)
-    template = await template_for(uow, tenant_id, name)
+    template = await template_for(uow, tenant_id, name, notification.variant)
     invoices = decision.invoices
     charges = await copies.charges(tenant_id, [i.invoice_id for i in invoices])
     link = unsubscribe_url(settings, notification, decision.address, now)

@@ -97,13 +97,19 @@ def shipped_templates() -> tuple[Template, ...]:
     return default_templates()
 
 
-async def template_for(uow: Work, tenant_id: str, name: TemplateName) -> Template:
+async def template_for(
+    uow: Work, tenant_id: str, name: TemplateName, variant: str | None = None
+) -> Template:
     """The tenant's newest template for the name (its locale, then language), else the
-    shipped default for the key or the tone. Inside an open unit of work."""
-    for locale in locale_fallbacks(name.locale):
-        found = await uow.repos.templates.newest(tenant_id, name.key, locale, name.tone)
-        if found is not None:
-            return found
+    shipped default for the key or the tone. An A/B ``variant`` first looks for the key
+    ``<key>.<variant>`` (``reminder.firm.b``), so a tenant tests wording by saving one.
+    Inside an open unit of work."""
+    keys = ([f"{name.key}.{variant}"] if variant else []) + [name.key]
+    for key in keys:
+        for locale in locale_fallbacks(name.locale):
+            found = await uow.repos.templates.newest(tenant_id, key, locale, name.tone)
+            if found is not None:
+                return found
     return default_for(name.key, name.tone)
 
 
