@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_unless_present
@@ -142,24 +142,30 @@ class TimerRepository:
 
     async def claim_due(self, now: datetime, limit: int) -> list[Timer]:
         """Lock up to ``limit`` due timers no other transaction holds, earliest first."""
-        rows = await self._session.execute(
-            select(timers)
+        due = (
+            select(timers.c.tenant_id, timers.c.debtor_id)
             .where(timers.c.due_at <= now)
             .order_by(timers.c.due_at)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
-        return [
-            Timer(
-                r["tenant_id"],
-                r["debtor_id"],
-                r["due_at"],
-                r["overdue_reported"],
-                r["reopened_by_reversal"],
-                r["failures"],
+        if self._session.get_bind().dialect.name == "postgresql":
+            rows = await self._session.execute(
+                select(timers)
+                .where(timers.c.due_at <= now)
+                .order_by(timers.c.due_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
             )
-            for r in rows.mappings()
-        ]
+        else:
+            # SQLite: a claim that writes takes the write lock now, so nothing read after it
+            # (profiles, cases, invoices) can change before this transaction's writes.
+            rows = await self._session.execute(
+                update(timers)
+                .where(tuple_(timers.c.tenant_id, timers.c.debtor_id).in_(due))
+                .values(failures=timers.c.failures)
+                .returning(*timers.c)
+            )
+        return [_timer(r) for r in rows.mappings()]
 
     async def count_due(self, now: datetime) -> int:
         from sqlalchemy import func
