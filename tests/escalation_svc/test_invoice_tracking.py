@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from tests.escalation_svc.collection_world import escalation_world, state
-from tests.support.harness import Backend
+from tests.support.harness import Backend, eventually
 
 DUE = date(2026, 3, 12)
 
@@ -87,3 +87,23 @@ async def test_cases_are_listed_by_status_stage_and_debtor_with_cursor_pages(
         )
         assert tampered.status_code == 422
         assert tampered.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_a_malformed_invoice_fact_goes_to_the_dlq_and_the_next_one_is_applied(
+    backend: Backend,
+) -> None:
+    async with backend.probe("invoice.issued.dlq") as dead, escalation_world(backend) as world:
+        await world.debtor("d-1")
+        broken = state("i-bad", "d-1", due=DUE) | {"open_balance": {"amount_minor": 1.5}}
+        envelope = await world.publish("invoice.issued", {"invoice": broken}, "d-1", wait=False)
+        await world.issued("i-1", "d-1", DUE)
+
+        async def dead_lettered() -> bool:
+            return len(dead.messages) == 1
+
+        await eventually(dead_lettered, message="the malformed fact was not dead-lettered")
+        assert dead.messages[0].header("dlq.reason") == b"invalid"
+        assert str(envelope.id).encode() in dead.messages[0].value
+        await world.follow_timers(datetime(2026, 3, 9, 12, tzinfo=UTC))
+        (step,) = await world.emitted("escalation.step_executed")
+        assert step.data["inputs"]["invoice_ids"] == ["i-1"]
