@@ -192,3 +192,17 @@ async def test_an_older_debtor_version_arriving_late_does_not_replace_the_newer(
     )
     ledger = await analytics.json("/v1/debtors/d-7/ledger", as_of="2026-03-31")
     assert ledger["name"] == "Renamed Ltd"
+
+
+async def test_debtors_aging_comes_a_page_at_a_time_by_debtor_id(analytics: Analytics) -> None:
+    await analytics.send(*worked_example())
+    asked = {"currency": "GBP", "as_of": "2026-03-31", "limit": "1"}
+    first = await analytics.json("/v1/aging/debtors", **asked)
+    assert [d["debtor_id"] for d in first["items"]] == ["d-2"]
+    assert first["items"][0]["buckets"]["31-60"] == 100 * K
+    second = await analytics.json("/v1/aging/debtors", **asked, cursor=first["next_cursor"])
+    assert [d["debtor_id"] for d in second["items"]] == ["d-3"]
+    assert second["next_cursor"] is None
+    tampered = await analytics.get("/v1/aging/debtors", **asked, cursor="A")
+    assert tampered.status_code == 422
+    assert "cursor" in tampered.text

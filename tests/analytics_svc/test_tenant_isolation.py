@@ -36,6 +36,7 @@ class Case:
 
 CASES = [
     Case("GET", "/aging", "own", {"as_of": "2026-03-31"}),
+    Case("GET", "/aging/debtors", "own", {"currency": "GBP", "as_of": "2026-03-31"}),
     Case("GET", "/kpis", "own", Q1),
     Case(
         "GET", "/kpis/monthly", "own", {"currency": "GBP", "from": "2026-01-01", "to": "2026-03-31"}

@@ -175,8 +175,11 @@ class LedgerRepository:
                 ledger_entries.insert(), [asdict(entry) for entry in entries]
             )
 
-    async def open_items(self, tenant_id: str, currency: str, as_of: date) -> list[OpenItem]:
+    async def open_items(
+        self, tenant_id: str, currency: str, as_of: date, *, after_debtor: str | None = None
+    ) -> list[OpenItem]:
         e = ledger_entries.c
+        debtors_after = [] if after_debtor is None else [e.debtor_id > after_debtor]
         sums = (
             select(
                 e.invoice_id,
@@ -184,7 +187,12 @@ class LedgerRepository:
                 func.sum(e.charges_delta_minor).label("charges"),
                 func.max(e.version).label("version"),
             )
-            .where(e.tenant_id == tenant_id, e.currency == currency, e.on_date <= as_of)
+            .where(
+                e.tenant_id == tenant_id,
+                e.currency == currency,
+                e.on_date <= as_of,
+                *debtors_after,
+            )
             .group_by(e.invoice_id)
             .having(
                 or_(func.sum(e.principal_delta_minor) != 0, func.sum(e.charges_delta_minor) != 0)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from analytics_svc.api.aging_schemas import AgingOut, BucketsOut, CurrencyAgingOut
+from analytics_svc.api.aging_schemas import (
+    AgingOut,
+    BucketsOut,
+    CurrencyAgingOut,
+    DebtorAgingOut,
+)
 from analytics_svc.api.analytics_problems import AnalyticsRoute
 from analytics_svc.api.report_params import (
     RESPONSES,
     AsOf,
+    Currency,
     Format,
     FormatQuery,
     IncludeCharges,
@@ -17,8 +23,9 @@ from analytics_svc.api.report_params import (
     csv_response,
     today,
 )
-from analytics_svc.service_layer.reports import aging_report
+from analytics_svc.service_layer.reports import aging_by_debtor, aging_report
 from debtflow_shared.http.dependencies import UnitOfWorkDep
+from debtflow_shared.http.pagination import Page, PagedById
 
 router = APIRouter(prefix="/aging", tags=["aging"], route_class=AnalyticsRoute)
 
@@ -77,3 +84,41 @@ async def read_aging(
             for d in section.debtors
         )
     return csv_response(CSV_HEADER, rows, f"aging-{day.isoformat()}.csv")
+
+
+class DebtorAgingPage(Page[DebtorAgingOut]):
+    """Debtors owing in one currency, by id, a page at a time."""
+
+
+@router.get(
+    "/debtors",
+    summary="Aging per debtor in one currency, a page at a time (cursor pagination)",
+    response_model=DebtorAgingPage,
+    responses={422: {"description": "an invalid parameter, named in the problem"}},
+)
+async def list_debtor_aging(
+    principal: Reader,
+    uow: UnitOfWorkDep,
+    currency: Currency,
+    paging: PagedById,
+    as_of: AsOf = None,
+    include_charges: IncludeCharges = True,
+) -> DebtorAgingPage:
+    day = today(as_of, uow.clock.now().date())
+    rows = await aging_by_debtor(
+        uow,
+        principal.tenant_id,
+        day,
+        currency,
+        include_charges=include_charges,
+        after=paging.after,
+        limit=paging.fetch,
+    )
+    page, next_cursor = paging.page(rows, lambda r: r.debtor_id)
+    return DebtorAgingPage(
+        items=[
+            DebtorAgingOut(debtor_id=r.debtor_id, name=r.name, buckets=BucketsOut.of(r.buckets))
+            for r in page
+        ],
+        next_cursor=next_cursor,
+    )

@@ -71,8 +71,11 @@ class Ledger(Protocol):
         self, keys: Collection[InvoiceKey], entries: Sequence[LedgerEntry]
     ) -> None: ...
 
-    async def open_items(self, tenant_id: str, currency: str, as_of: date) -> list[OpenItem]:
-        """Every invoice in ``currency`` with something open at the end of ``as_of``."""
+    async def open_items(
+        self, tenant_id: str, currency: str, as_of: date, *, after_debtor: str | None = None
+    ) -> list[OpenItem]:
+        """Every invoice in ``currency`` with something open at the end of ``as_of`` (of the
+        debtors after ``after_debtor`` by id, if given), by debtor id."""
         ...
 
     async def currencies(self, tenant_id: str) -> list[str]: ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from analytics_svc.domain.aging import Aging, age, current_ar, total_ar
+from analytics_svc.domain.aging import Aging, Buckets, age, current_ar, total_ar
 from analytics_svc.domain.kpis import Kpis, PeriodFigures, kpis, months_back
 from analytics_svc.domain.ledger import LedgerEntry
 from analytics_svc.domain.observations import DebtorFact, PaymentFact
@@ -42,6 +42,33 @@ async def aging_report(
             names = await ledger.debtor_names(tenant_id, list(aging.by_debtor))
             reports.append(CurrencyAging(code, aging, names))
         return reports
+
+
+@dataclass(frozen=True)
+class DebtorAging:
+    debtor_id: str
+    name: str | None
+    buckets: Buckets
+
+
+async def aging_by_debtor(
+    uow: UnitOfWork,
+    tenant_id: str,
+    as_of: date,
+    currency: str,
+    *,
+    include_charges: bool,
+    after: str | None,
+    limit: int,
+) -> list[DebtorAging]:
+    """Up to ``limit`` debtors owing in ``currency`` as of ``as_of``, after ``after`` by id."""
+    async with uow:
+        ledger = uow.repos.ledger
+        items = await ledger.open_items(tenant_id, currency, as_of, after_debtor=after)
+        aging = age(items, as_of, include_charges=include_charges)
+        chosen = list(aging.by_debtor.items())[:limit]
+        names = await ledger.debtor_names(tenant_id, [d for d, _ in chosen])
+        return [DebtorAging(d, names.get(d), b) for d, b in chosen]
 
 
 async def _figures(
