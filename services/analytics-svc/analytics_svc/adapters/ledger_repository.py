@@ -19,7 +19,6 @@ from analytics_svc.adapters.tables import (
     ledger_entries,
     payments,
 )
-from analytics_svc.adapters.value_lists import one_of
 from analytics_svc.domain.aging import OpenItem
 from analytics_svc.domain.ledger import EntryKind, LedgerEntry
 from analytics_svc.domain.observations import (
@@ -32,6 +31,7 @@ from analytics_svc.domain.observations import (
 from analytics_svc.domain.repositories import InvoiceKey
 from debtflow_shared.advisory_locks import lock_all
 from debtflow_shared.db import insert_unless_present
+from debtflow_shared.value_lists import one_of
 
 
 def _by_tenant(keys: Collection[InvoiceKey]) -> dict[str, set[str]]:

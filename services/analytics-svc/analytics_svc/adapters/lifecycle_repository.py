@@ -12,9 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analytics_svc.adapters.tables import lifecycles
-from analytics_svc.adapters.value_lists import one_of
 from analytics_svc.domain.lifecycles import Lifecycle, LifecycleKind, merge_lifecycle
 from debtflow_shared.advisory_locks import lock_all
+from debtflow_shared.value_lists import one_of
 
 KEY = ("tenant_id", "kind", "item_id")
 

@@ -12,11 +12,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analytics_svc.adapters.tables import ledger_entries, touch_invoices, touches
-from analytics_svc.adapters.value_lists import one_of
 from analytics_svc.domain.effectiveness import TouchOutcome
 from analytics_svc.domain.ledger import EntryKind
 from analytics_svc.domain.touches import TouchFact, TouchKind, merge_touch
 from debtflow_shared.advisory_locks import lock_all
+from debtflow_shared.value_lists import one_of
 
 PAID = (EntryKind.PAYMENT.value, EntryKind.CREDIT_SPENT.value)
 
