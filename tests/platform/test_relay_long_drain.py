@@ -61,10 +61,16 @@ async def test_a_backlog_taking_longer_than_the_lease_is_published_and_marked_on
         await eventually(lambda: len({e.subject for e in seen.envelopes()}) == 60, within=30)
         await emit_committed(invoice, "t", debtor_event("after-the-backlog"))
         await eventually(lambda: any(e.subject == "after-the-backlog" for e in seen.envelopes()))
-        async with invoice.engine.connect() as connection:
-            unpublished = await connection.scalar(
-                select(func.count())
-                .select_from(platform.outbox)
-                .where(platform.outbox.c.published_at.is_(None))
-            )
-        assert unpublished == 0
+
+        async def all_marked() -> bool:
+            async with invoice.engine.connect() as connection:
+                unpublished = await connection.scalar(
+                    select(func.count())
+                    .select_from(platform.outbox)
+                    .where(platform.outbox.c.published_at.is_(None))
+                )
+            return unpublished == 0
+
+        # Marked right after its publish returns; the embedded bus delivers during it, so
+        # the probe may see the last message just before its row is marked.
+        await eventually(all_marked, message="a published row was left unmarked")
