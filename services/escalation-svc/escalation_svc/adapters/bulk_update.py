@@ -1,16 +1,30 @@
-"""Updating many rows, each with its own values, in one statement.
+"""Updating many rows, each with its own values, and matching a column against many values.
 
-PostgreSQL runs ``UPDATE … FROM (VALUES …)``: one statement, one round trip, however many
-rows (an executemany is one execution per row). SQLite, in process, has no round trips to
-save: it runs the same update as an executemany.
+PostgreSQL runs ``UPDATE … FROM unnest(:keys, :values, …)``: one statement and one round
+trip however many rows, with one array parameter per column, so SQLAlchemy compiles it once
+and reuses it from its cache (a literal ``VALUES`` list is compiled afresh for every batch,
+which cost more than the update itself). SQLite, in process, has no round trips to save:
+it runs the same update as an executemany. :func:`one_of` is ``column IN (…)`` the same
+way: ``= ANY(:array)`` on PostgreSQL, an expanding ``IN`` elsewhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, cast, column, update, values
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    any_,
+    bindparam,
+    column,
+    func,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -23,22 +37,50 @@ async def update_each(
     """Set each row's non-key values on the row its ``keys`` name (every row the same keys)."""
     if not rows:
         return
-    names = list(rows[0])
-    changed = [n for n in names if n not in keys]
-    if session.get_bind().dialect.name != "postgresql":
-        statement = (
-            update(table)
-            .where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
-            .values({n: bindparam(f"k_{n}") for n in changed})
+    names = tuple(rows[0])
+    if _dialect(session) != "postgresql":
+        await session.execute(
+            _each_row(table, tuple(keys), names), [{f"k_{n}": r[n] for n in names} for r in rows]
         )
-        await session.execute(statement, [{f"k_{n}": r[n] for n in names} for r in rows])
         return
-    given = values(*(column(n, table.c[n].type) for n in names), name="given").data(
-        [tuple(r[n] for n in names) for r in rows]
-    )
     await session.execute(
+        _from_arrays(table, tuple(keys), names), {f"a_{n}": [r[n] for r in rows] for n in names}
+    )
+
+
+def one_of(
+    session: AsyncSession, target: ColumnElement[Any], values: Collection[Any]
+) -> ColumnElement[bool]:
+    """``target IN values``, as one array parameter on PostgreSQL (cached, not re-rendered)."""
+    if _dialect(session) != "postgresql":
+        return target.in_(list(values))
+    return target == any_(bindparam(None, list(values), ARRAY(target.type)))
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+@cache
+def _each_row(table: Table, keys: tuple[str, ...], names: tuple[str, ...]) -> Update:
+    return (
         update(table)
-        # Cast: PostgreSQL types a VALUES column from its rows, and one of NULLs only is text.
-        .where(*(table.c[k] == cast(given.c[k], table.c[k].type) for k in keys))
-        .values({n: cast(given.c[n], table.c[n].type) for n in changed})
+        .where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
+        .values({n: bindparam(f"k_{n}") for n in names if n not in keys})
+    )
+
+
+@cache
+def _from_arrays(table: Table, keys: tuple[str, ...], names: tuple[str, ...]) -> Update:
+    # asyncpg's dialect casts each array parameter to its type (``$1::VARCHAR(64)[]``), so
+    # PostgreSQL knows what unnest returns, NULLs included.
+    given = (
+        func.unnest(*(bindparam(f"a_{n}", type_=ARRAY(table.c[n].type)) for n in names))
+        .table_valued(*(column(n, table.c[n].type) for n in names))
+        .render_derived(name="given")
+    )
+    return (
+        update(table)
+        .where(*(table.c[k] == given.c[k] for k in keys))
+        .values({n: given.c[n] for n in names if n not in keys})
     )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.escalation import CaseOutcome, CaseTrigger, PauseReason
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
-from escalation_svc.adapters.bulk_update import update_each
+from escalation_svc.adapters.bulk_update import one_of, update_each
 from escalation_svc.adapters.tables import case_timeline, cases
 from escalation_svc.domain.case import (
     AwaitingCharges,
@@ -152,7 +152,7 @@ class CaseRepository:
         rows = await self._session.execute(
             select(cases).where(
                 cases.c.tenant_id == tenant_id,
-                cases.c.debtor_id.in_(list(debtor_ids)),
+                one_of(self._session, cases.c.debtor_id, debtor_ids),
                 cases.c.status.in_([CaseStatus.ACTIVE.value, CaseStatus.HANDED_OFF.value]),
             )
         )

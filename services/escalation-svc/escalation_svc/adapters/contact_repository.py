@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_if_absent
+from escalation_svc.adapters.bulk_update import one_of
 from escalation_svc.adapters.tables import (
     contact_attempts,
     contact_restrictions,
@@ -78,7 +79,7 @@ class ContactRepository:
                 contact_attempts.c.debtor_id, contact_attempts.c.at, contact_attempts.c.conversation
             ).where(
                 contact_attempts.c.tenant_id == tenant_id,
-                contact_attempts.c.debtor_id.in_(list(debtor_ids)),
+                one_of(self._session, contact_attempts.c.debtor_id, debtor_ids),
                 contact_attempts.c.at > since,
             )
         )
@@ -93,7 +94,7 @@ class ContactRepository:
         rows = await self._session.execute(
             select(contact_restrictions).where(
                 contact_restrictions.c.tenant_id == tenant_id,
-                contact_restrictions.c.debtor_id.in_(list(debtor_ids)),
+                one_of(self._session, contact_restrictions.c.debtor_id, debtor_ids),
             )
         )
         found: dict[str, list[Restriction]] = {}
@@ -109,7 +110,7 @@ class ContactRepository:
                 failed_addresses.c.debtor_id, failed_addresses.c.channel, failed_addresses.c.address
             ).where(
                 failed_addresses.c.tenant_id == tenant_id,
-                failed_addresses.c.debtor_id.in_(list(debtor_ids)),
+                one_of(self._session, failed_addresses.c.debtor_id, debtor_ids),
             )
         )
         found: dict[str, set[tuple[str, str]]] = {}

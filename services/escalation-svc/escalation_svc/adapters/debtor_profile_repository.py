@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import CreditPolicy
 from debtflow_shared.db import upsert_if_newer
+from escalation_svc.adapters.bulk_update import one_of
 from escalation_svc.adapters.tables import debtor_profiles
 from escalation_svc.domain.debtor_profile import DebtorProfile
 
@@ -51,7 +52,7 @@ class DebtorProfileRepository:
         rows = await self._session.execute(
             select(debtor_profiles).where(
                 debtor_profiles.c.tenant_id == tenant_id,
-                debtor_profiles.c.debtor_id.in_(list(debtor_ids)),
+                one_of(self._session, debtor_profiles.c.debtor_id, debtor_ids),
             )
         )
         return {r["debtor_id"]: _profile(r) for r in rows.mappings()}

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.notification import NotificationChannel
 from debtflow_shared.db import insert_unless_present
-from escalation_svc.adapters.bulk_update import update_each
+from escalation_svc.adapters.bulk_update import one_of, update_each
 from escalation_svc.adapters.tables import case_notifications
 from escalation_svc.domain.ladder_run import Notification
 
@@ -75,7 +75,7 @@ class NotificationRepository:
             select(case_notifications)
             .where(
                 case_notifications.c.tenant_id == tenant_id,
-                case_notifications.c.case_id.in_(list(case_ids)),
+                one_of(self._session, case_notifications.c.case_id, case_ids),
                 or_(
                     case_notifications.c.status == "requested",
                     (case_notifications.c.status == "failed")

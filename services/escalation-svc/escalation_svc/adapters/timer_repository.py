@@ -16,7 +16,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_unless_present
-from escalation_svc.adapters.bulk_update import update_each
+from escalation_svc.adapters.bulk_update import one_of, update_each
 from escalation_svc.adapters.tables import timers
 from escalation_svc.domain.timer import Timer
 
@@ -69,7 +69,9 @@ class TimerRepository:
         )
         rows = await self._session.execute(
             select(timers)
-            .where(timers.c.tenant_id == tenant_id, timers.c.debtor_id.in_(ordered))
+            .where(
+                timers.c.tenant_id == tenant_id, one_of(self._session, timers.c.debtor_id, ordered)
+            )
             .order_by(timers.c.debtor_id)
             .with_for_update()
         )

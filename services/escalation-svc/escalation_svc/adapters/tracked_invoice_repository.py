@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.db import insert_if_absent
-from escalation_svc.adapters.bulk_update import update_each
+from escalation_svc.adapters.bulk_update import one_of, update_each
 from escalation_svc.adapters.tables import tracked_invoices
 from escalation_svc.domain.tracked_invoice import TrackedInvoice
 
@@ -82,7 +82,7 @@ class TrackedInvoiceRepository:
             select(tracked_invoices)
             .where(
                 tracked_invoices.c.tenant_id == tenant_id,
-                tracked_invoices.c.debtor_id.in_(list(debtor_ids)),
+                one_of(self._session, tracked_invoices.c.debtor_id, debtor_ids),
             )
             .order_by(tracked_invoices.c.due_date, tracked_invoices.c.invoice_id)
         )
@@ -113,7 +113,7 @@ class TrackedInvoiceRepository:
             select(tracked_invoices.c.debtor_id)
             .where(
                 tracked_invoices.c.tenant_id == tenant_id,
-                tracked_invoices.c.debtor_id.in_(list(debtor_ids)),
+                one_of(self._session, tracked_invoices.c.debtor_id, debtor_ids),
             )
             .distinct()
         )
@@ -141,7 +141,7 @@ class TrackedInvoiceRepository:
                 update(tracked_invoices)
                 .where(
                     tracked_invoices.c.tenant_id == tenant_id,
-                    tracked_invoices.c.invoice_id.in_(list(invoice_ids)),
+                    one_of(self._session, tracked_invoices.c.invoice_id, invoice_ids),
                 )
                 .values(case_id=case_id)
             )
