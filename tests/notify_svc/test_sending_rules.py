@@ -149,7 +149,7 @@ async def test_a_payment_that_arrives_while_a_message_waits_for_a_retry_stops_it
         await eventually(lambda: len(outcomes.messages) == 1)
         stopped = await _one(notify)
     assert smtp.messages() == []
-    assert retrying["attempts"][0]["outcome"] == "transient"
+    assert retrying["attempts"][0]["outcome"] == "transient", retrying
     assert "451" in retrying["status_reason"]
     assert [a["outcome"] for a in stopped["attempts"]] == ["transient"]
     (failed,) = outcomes.envelopes()

@@ -139,13 +139,17 @@ class Notification(EventRecorder):
         self.status_reason = reason
         self.updated_at = now
 
-    def start_sending(self, rendered: Rendered, message_id: str, now: datetime) -> Attempt:
-        """Mark ``sending`` and open an attempt; an interrupted one is closed as such."""
+    def close_interrupted(self, now: datetime) -> None:
+        """Close an attempt whose sender stopped before recording its outcome."""
         for attempt in self.attempts:
             if attempt.outcome is AttemptOutcome.SENDING:
                 attempt.outcome = AttemptOutcome.INTERRUPTED
                 attempt.ended_at = now
-                attempt.detail = "the process stopped while sending; sent again"
+                attempt.detail = "the process stopped while sending; checked again"
+
+    def start_sending(self, rendered: Rendered, message_id: str, now: datetime) -> Attempt:
+        """Mark ``sending`` and open an attempt; an interrupted one is closed as such."""
+        self.close_interrupted(now)
         self.status = Status.SENDING
         self.waiting_for = None
         self.rendered = rendered

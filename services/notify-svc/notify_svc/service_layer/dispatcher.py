@@ -133,6 +133,8 @@ async def prepare(
         now, machine_now = uow.clock.now(), datetime.now(UTC)
         if notification is None or not _due(notification, now, machine_now):
             return None
+        # An interrupted send is checked again from the start, whatever the check decides.
+        notification.close_interrupted(now)
         cancelled = await repository.early_cancel(tenant_id, notification.dedup_key)
         if cancelled is not None:
             notification.cancel(f"cancelled by escalation ({cancelled})", now)
