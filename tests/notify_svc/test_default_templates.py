@@ -63,3 +63,12 @@ def test_a_pre_due_reminder_says_not_yet_due_instead_of_zero_days_overdue() -> N
     rendered = render(pre_due.source, message_context(facts, formatting), formatting)
     assert "not yet due" in rendered.html
     assert rendered.subject == "2 invoices fall due soon - Northwind Supplies Ltd"
+
+
+def test_amounts_and_dates_are_formatted_for_the_requests_locale() -> None:
+    formatting = formatting_for("de-DE", "DE")
+    facts = sample_facts(date(2026, 3, 20))
+    firm = default_for("reminder.firm", Tone.FIRM)
+    rendered = render(firm.source, message_context(facts, formatting), formatting)
+    assert "1.560,00\xa0£" in rendered.text
+    assert "01.03.2026" in rendered.text
