@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from debtflow_shared.catalog.common import Reason
 from debtflow_shared.catalog.debtor import Channel
@@ -141,7 +141,7 @@ class MovePolicyIn(BaseModel):
     )
 
     policy_id: Key
-    version: int = Field(ge=1, le=1_000_000)
+    version: StrictInt = Field(ge=1, le=1_000_000)
 
 
 class RestrictionIn(BaseModel):

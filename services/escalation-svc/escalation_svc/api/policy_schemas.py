@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
 from debtflow_shared.catalog.common import Name
 from debtflow_shared.catalog.escalation import HandOffPartner, Key, StepAction, StepKey
@@ -51,7 +60,7 @@ class StepIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: StepKey
-    offset_days: int = Field(
+    offset_days: StrictInt = Field(
         ge=MIN_OFFSET_DAYS,
         le=MAX_OFFSET_DAYS,
         description="days from the due date of the oldest invoice chased (negative: before)",
@@ -94,16 +103,18 @@ class RulesIn(BaseModel):
     local_until: LocalTime = Field(
         default=f"{_DEFAULTS.local_until:%H:%M}", description="contacts stop at this time"
     )
-    weekends: bool = Field(default=_DEFAULTS.weekends, description="contact on weekends")
-    public_holidays: bool = Field(
+    weekends: StrictBool = Field(default=_DEFAULTS.weekends, description="contact on weekends")
+    public_holidays: StrictBool = Field(
         default=_DEFAULTS.public_holidays,
         description="contact on the debtor country's public holidays",
     )
-    max_attempts: int = Field(default=_DEFAULTS.max_attempts, ge=1, le=50)
-    window_days: int = Field(default=_DEFAULTS.window_days, ge=1, le=60)
-    min_gap_minutes: int = Field(default=_DEFAULTS.min_gap_minutes, ge=0, le=MAX_MIN_GAP_MINUTES)
-    call_block_days: int = Field(default=_DEFAULTS.call_block_days, ge=0, le=60)
-    count_unconnected_calls: bool = _DEFAULTS.count_unconnected_calls
+    max_attempts: StrictInt = Field(default=_DEFAULTS.max_attempts, ge=1, le=50)
+    window_days: StrictInt = Field(default=_DEFAULTS.window_days, ge=1, le=60)
+    min_gap_minutes: StrictInt = Field(
+        default=_DEFAULTS.min_gap_minutes, ge=0, le=MAX_MIN_GAP_MINUTES
+    )
+    call_block_days: StrictInt = Field(default=_DEFAULTS.call_block_days, ge=0, le=60)
+    count_unconnected_calls: StrictBool = _DEFAULTS.count_unconnected_calls
 
     @field_validator("local_until")
     @classmethod
