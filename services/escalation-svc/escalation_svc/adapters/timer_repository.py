@@ -114,6 +114,7 @@ class TimerRepository:
         self, tenant_id: str, due: dict[str, datetime | None], *, cleared: Collection[str] = ()
     ) -> None:
         """Set each debtor's next wake-up (``cleared``: a case opened, its flags are spent)."""
+        cleared = set(cleared)  # a list from the caller: membership per debtor must be O(1)
         keep = {d: at for d, at in due.items() if d not in cleared}
         spent = {d: at for d, at in due.items() if d in cleared}
         await update_each(

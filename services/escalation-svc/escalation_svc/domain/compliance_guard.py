@@ -46,13 +46,20 @@ class GuardRules:
 
     def in_force(self, country: str) -> ContactRules:
         """The rules as ``notification.requested`` carries them to notify's send-time check."""
-        return ContactRules(
-            local_from=self.local_from,
-            local_until=self.local_until,
-            weekends=self.weekends,
-            holidays_country=None if self.public_holidays else country,
-            min_gap_minutes=self.min_gap_minutes,
-        )
+        return _contact_rules(self, country)
+
+
+@lru_cache(maxsize=1024)
+def _contact_rules(rules: GuardRules, country: str) -> ContactRules:
+    # Built (and validated) once per rules and country, not once per notification: both
+    # are immutable, so every notification of a batch can carry the same one.
+    return ContactRules(
+        local_from=rules.local_from,
+        local_until=rules.local_until,
+        weekends=rules.weekends,
+        holidays_country=None if rules.public_holidays else country,
+        min_gap_minutes=rules.min_gap_minutes,
+    )
 
 
 @dataclass(frozen=True)
