@@ -7,7 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from debtflow_shared.catalog.notification import NotificationBounced, NotificationFailed
+from debtflow_shared.catalog.notification import (
+    NotificationBounced,
+    NotificationDelivered,
+    NotificationFailed,
+)
 from debtflow_shared.signed_links import sign_body
 from tests.notify_svc.notify_world import (
     Notify,
@@ -31,10 +35,12 @@ def smtp() -> Iterator[MailServer]:
         yield server
 
 
-async def _report(notify: Notify, body: dict[str, str], secret: str = SECRET) -> int:
+async def _report(
+    notify: Notify, body: dict[str, str], secret: str = SECRET, path: str = "/v1/bounces"
+) -> int:
     raw = json.dumps(body).encode()
     response = await notify.client.post(
-        "/v1/bounces",
+        path,
         content=raw,
         headers={
             "content-type": "application/json",
@@ -85,3 +91,29 @@ async def test_a_bounce_for_a_message_notify_never_sent_is_refused(
             notify, {"message_id": "<nothing@example>", "bounce": "soft", "reason": "full"}
         )
     assert status == 422
+
+
+async def test_a_delivery_report_is_announced_once_as_notification_delivered(
+    backend: Backend, smtp: MailServer
+) -> None:
+    async with (
+        backend.probe(NotificationDelivered.event_type) as delivered,
+        running_notify(backend, **smtp_overrides(smtp)) as notify,
+    ):
+        await notify.publish(debtor(), creditor(), issued(invoice_state()))
+        await notify.publish(request())
+
+        async def sent() -> bool:
+            return bool(await notify.notifications(status="sent"))
+
+        await eventually(sent)
+        report = {"message_id": str(smtp.messages()[0]["Message-ID"])}
+        first = await _report(notify, report, path="/v1/deliveries")
+        again = await _report(notify, report, path="/v1/deliveries")
+        await eventually(lambda: len(delivered.messages) == 1)
+        # A later marker: had the repeat been announced, it would be in by now.
+        await notify.publish(request("plus-7-firm", template_key="reminder.firm", tone="firm"))
+        await eventually(lambda: len(smtp.messages()) == 2)
+    assert (first, again) == (202, 200)
+    assert len(delivered.messages) == 1
+    assert delivered.envelopes()[0].data["provider_message_id"] == report["message_id"]

@@ -84,6 +84,13 @@ def cases(a: dict[str, str]) -> list[Case]:
             {"message_id": a.get("message_id", "<x@y>"), "bounce": "hard", "reason": "B"},
             authenticated=False,
         ),
+        Case(
+            "POST",
+            "/deliveries",
+            "refused",
+            {"message_id": a.get("message_id", "<x@y>")},
+            authenticated=False,
+        ),
     ]
 
 

@@ -162,6 +162,14 @@ class NotificationRepository:
         """The notification a provider's callback names (ids are unique across tenants)."""
         return await self._one(notifications.c.message_id == message_id)
 
+    async def mark_delivered(self, notification_id: str, at: datetime) -> bool:
+        result = await self._session.execute(
+            update(notifications)
+            .where(notifications.c.id == notification_id, notifications.c.delivered_at.is_(None))
+            .values(delivered_at=at)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def record_bounce(
         self, notification_id: str, bounce: str, reason: str, at: datetime
     ) -> bool:

@@ -154,6 +154,8 @@ notifications = Table(
     Column("rendered", Text, nullable=True),  # JSON: address, subject, bodies, invoices shown
     Column("sent_at", UTCDateTime, nullable=True),
     Column("provider_message_id", String(300), nullable=True),
+    # When the provider confirmed delivery (its report, after ``sent``); once.
+    Column("delivered_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("tenant_id", "dedup_key"),

@@ -112,6 +112,10 @@ class Notifications(Protocol):
 
     async def by_message_id(self, message_id: str) -> Notification | None: ...
 
+    async def mark_delivered(self, notification_id: str, at: datetime) -> bool:
+        """Note the provider's delivery confirmation; False if it was already noted."""
+        ...
+
     async def record_bounce(
         self, notification_id: str, bounce: str, reason: str, at: datetime
     ) -> bool:

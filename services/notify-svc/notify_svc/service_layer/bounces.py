@@ -1,4 +1,4 @@
-"""Bounces a mail provider reports after a message was sent (a signed callback).
+"""Delivery reports and bounces a mail provider sends after a message went (signed callbacks).
 
 A hard bounce suppresses the address (an ERP re-sending the debtor never clears it) and a
 soft one leaves it usable; either is announced once as ``notification.bounced``, however
@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from debtflow_shared.catalog.notification import BounceKind, NotificationBounced
+from debtflow_shared.catalog.notification import (
+    BounceKind,
+    NotificationBounced,
+    NotificationDelivered,
+)
 from debtflow_shared.signed_links import BadSignature, verify_body
 from notify_svc.domain.notification import Status
 from notify_svc.domain.suppression import Suppression, SuppressionReason, normalised_address
@@ -77,6 +81,32 @@ async def record_bounce(uow: Work, report: Bounce) -> bool:
                 provider_message_id=notification.provider_message_id or report.message_id,
                 suppressed=hard,
                 bounced_at=now,
+            ),
+            tenant_id=notification.tenant_id,
+            debtor_id=notification.debtor_id,
+        )
+        await uow.commit()
+    return True
+
+
+async def record_delivery(uow: Work, message_id: str) -> bool:
+    """The provider delivered the message: ``notification.delivered`` once; whether new."""
+    async with uow:
+        repository = uow.repos.notifications
+        notification = await repository.by_message_id(message_id)
+        if notification is None or notification.status is not Status.SENT:
+            raise BounceForUnknownMessage(f"no sent message has id {message_id}")
+        now = uow.clock.now()
+        if not await repository.mark_delivered(notification.id, now):
+            return False
+        uow.emit(
+            NotificationDelivered(
+                dedup_key=notification.dedup_key,
+                case_id=notification.case_id,
+                debtor_id=notification.debtor_id,
+                channel=notification.channel,
+                provider_message_id=notification.provider_message_id or message_id,
+                delivered_at=now,
             ),
             tenant_id=notification.tenant_id,
             debtor_id=notification.debtor_id,
