@@ -170,6 +170,7 @@ def request(
     requested_at: datetime | None = None,
     expires_at: datetime | None = None,
     variant: str | None = None,
+    also_outstanding: tuple[str, ...] = (),
 ) -> NotificationRequested:
     return NotificationRequested.model_validate(
         {
@@ -183,6 +184,7 @@ def request(
             "locale": "en-GB",
             "variant": variant,
             "invoice_ids": list(invoice_ids),
+            "also_outstanding_invoice_ids": list(also_outstanding),
             "contact_rules": rules.model_dump(mode="json"),
             "requested_at": (requested_at or T0).isoformat(),
             "expires_at": expires_at.isoformat() if expires_at else None,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from debtflow_shared.catalog.notification import Tone
+from debtflow_shared.catalog.notification import SHIPPED_TEMPLATE_KEYS, Tone
 from notify_svc.adapters.default_templates import TONE_DEFAULTS, default_for, default_templates
 from notify_svc.adapters.template_engine import render
 from notify_svc.domain.message_context import message_context, sample_facts
@@ -72,3 +72,7 @@ def test_amounts_and_dates_are_formatted_for_the_requests_locale() -> None:
     rendered = render(firm.source, message_context(facts, formatting), formatting)
     assert "1.560,00\xa0£" in rendered.text
     assert "01.03.2026" in rendered.text
+
+
+def test_the_catalog_names_exactly_the_template_keys_notify_ships() -> None:
+    assert {t.key for t in TEMPLATES} == SHIPPED_TEMPLATE_KEYS

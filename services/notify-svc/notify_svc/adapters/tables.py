@@ -141,6 +141,8 @@ notifications = Table(
     Column("variant", String(64), nullable=True),
     Column("locale", String(35), nullable=False),
     Column("invoice_ids", Text, nullable=False),  # JSON list
+    # The case's other open invoices the message names without claiming them (JSON list).
+    Column("also_outstanding_ids", Text, nullable=False, server_default="[]"),
     Column("contact_rules", Text, nullable=False),  # JSON
     Column("requested_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=True),

@@ -32,6 +32,7 @@ CONTEXT_VARIABLES = frozenset(
         "creditor",
         "debtor",
         "invoices",
+        "also_outstanding",
         "charges",
         "totals",
         "how_to_pay",

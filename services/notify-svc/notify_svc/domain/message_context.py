@@ -44,14 +44,17 @@ class MessageFacts:
     tone: str
     unsubscribe_url: str
     statement_attached: bool = False
+    also_outstanding: Sequence[InvoiceCopy] = ()
+    """the case's other open invoices, named but not asked for by this message"""
 
 
 def message_context(facts: MessageFacts, formatting: LocaleFormat) -> dict[str, Any]:
     money, day = formatting.money, formatting.day
     currency = facts.invoices[0].currency if facts.invoices else facts.debtor.currency
     numbers = {i.invoice_id: i.number for i in facts.invoices}
-    invoices = [
-        {
+
+    def line(i: InvoiceCopy) -> dict[str, Any]:
+        return {
             "id": i.invoice_id,
             "number": i.number,
             "issue_date": day(i.issue_date),
@@ -66,8 +69,8 @@ def message_context(facts: MessageFacts, formatting: LocaleFormat) -> dict[str, 
             "open_balance_minor": i.open_balance_minor,
             "currency": i.currency,
         }
-        for i in facts.invoices
-    ]
+
+    invoices = [line(i) for i in facts.invoices]
     charges = [
         {
             "invoice_number": numbers.get(c.invoice_id, c.invoice_id),
@@ -99,6 +102,7 @@ def message_context(facts: MessageFacts, formatting: LocaleFormat) -> dict[str, 
             "postal_lines": list(facts.debtor.postal_lines),
         },
         "invoices": invoices,
+        "also_outstanding": [line(i) for i in facts.also_outstanding],
         "charges": charges,
         "totals": {
             "principal_open": money(principal, currency),
@@ -212,11 +216,28 @@ def sample_facts(today: date, *, statement_attached: bool = False) -> MessageFac
             "Fixed-sum compensation (Late Payment of Commercial Debts (Interest) Act 1998)",
         ),
     )
+    also = (
+        InvoiceCopy(
+            SAMPLE_TENANT,
+            "sample-3",
+            "sample-debtor",
+            "INV-2026-0071",
+            date(2026, 3, 1),
+            date(2026, 3, 31),
+            "GBP",
+            25_000,
+            25_000,
+            0,
+            InvoiceStatus.OPEN,
+            1,
+        ),
+    )
     return MessageFacts(
         debtor=debtor,
         creditor=creditor,
         invoices=invoices,
         charges=charges,
+        also_outstanding=also,
         today=today,
         step="sample-step",
         tone="friendly",

@@ -111,6 +111,8 @@ class Notification(EventRecorder):
     sent_at: datetime | None = None
     provider_message_id: str | None = None
     attempts: list[Attempt] = field(default_factory=list)
+    also_outstanding_ids: tuple[str, ...] = ()
+    """the case's other invoices still owed: named, not claimed by this step"""
     lease_until: datetime | None = None
     """machine time until which a ``sending`` notification is its sender's"""
 

@@ -25,6 +25,8 @@ from notify_svc.domain.suppression import normalised_address
 class SendNow:
     address: str
     invoices: tuple[InvoiceCopy, ...]
+    also_outstanding: tuple[InvoiceCopy, ...] = ()
+    """the case's other invoices still open, named but not claimed (unknown ones left out)"""
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,12 @@ def decide(notification: Notification, facts: Facts, now: datetime, recheck: tim
         if notification.expires_at is not None and lawful >= notification.expires_at:
             return Drop(FailureReason.EXPIRED, "no lawful moment to send it before it expires")
         return Wait(lawful, _why_not_now(notification, facts, now))
-    return SendNow(address, open_invoices)
+    also = tuple(
+        invoice
+        for i in notification.also_outstanding_ids
+        if (invoice := facts.invoices.get(i)) is not None and invoice.collectible
+    )
+    return SendNow(address, open_invoices, also)
 
 
 def _unresolved(notification: Notification, facts: Facts) -> tuple[FailureReason, str] | None:

@@ -201,7 +201,9 @@ async def _facts(uow: Work, notification: Notification) -> Facts:
     return Facts(
         debtor=debtor,
         creditor=await copies.creditor(tenant_id),
-        invoices=await copies.invoices(tenant_id, notification.invoice_ids),
+        invoices=await copies.invoices(
+            tenant_id, [*notification.invoice_ids, *notification.also_outstanding_ids]
+        ),
         suppressed=await uow.repos.suppressions.suppressed(
             tenant_id, notification.channel.value, addresses
         ),
@@ -259,6 +261,7 @@ async def _compose(
         tone=notification.tone.value,
         unsubscribe_url=link,
         statement_attached=template.source.attach_statement,
+        also_outstanding=decision.also_outstanding,
     )
     formatting = formatting_for(notification.locale, debtor.country)
     content = render(template.source, message_context(facts, formatting), formatting)
