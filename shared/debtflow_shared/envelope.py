@@ -14,8 +14,9 @@ from debtflow_shared.clock import ensure_utc
 
 def new_event_id() -> UUID:
     """A time-ordered UUIDv7, so ids sort roughly by creation."""
-    value: UUID = uuid7()
-    return UUID(str(value))
+    # A plain uuid.UUID (uuid6 returns its own subclass), built from the int: a third cheaper
+    # than through the string, and every event pays it.
+    return UUID(int=uuid7().int)
 
 
 def message_key(tenant_id: str, debtor_id: str) -> str:
