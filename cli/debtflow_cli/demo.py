@@ -104,6 +104,23 @@ _DEBTORS = (
             ),
         ),
     ),
+    # Owes one invoice falling due in five days: as the demo clock moves it gets the default
+    # ladder's reminders by email from the start (the others are long overdue already).
+    DebtorProfile(
+        erp_id="C-1005",
+        name="Harbour Café Ltd",
+        country="GB",
+        currency="GBP",
+        time_zone="Europe/London",
+        preferred_channel=Channel.EMAIL,
+        contacts=(
+            EmailContact(kind=ContactKind.EMAIL, value="accounts@harbourcafe.example"),
+            PostalContact(
+                kind=ContactKind.POSTAL,
+                value="Accounts\n3 Quay Street\nBristol BS1 4DB\nUnited Kingdom",
+            ),
+        ),
+    ),
 )
 
 
@@ -139,7 +156,8 @@ class DemoInvoice:
 
 
 # Every aging bucket shows on a fresh demo: not yet due, 5, 20, 45, 75 and 95 days overdue;
-# one invoice part paid and two paid in full.
+# one invoice part paid and two paid in full; and one debtor whose invoice falls due in five
+# days, so the demo's reminders start from the first step.
 _INVOICES = (
     DemoInvoice("C-1001", "INV-GB-1041", 485_000, 10, 20, "Widgets, pallet of 500"),
     DemoInvoice("C-1001", "INV-GB-1027", 120_000, 35, -5, "Widget spare parts"),
@@ -152,6 +170,7 @@ _INVOICES = (
     DemoInvoice("C-1003", "NW-5702", 630_000, 15, 30, "Widgets, container shipment"),
     DemoInvoice("C-1004", "FA-2026-0042", 98_000, 105, -75, "Luminaires, lot 12"),
     DemoInvoice("C-1004", "FA-2026-0051", 154_000, 20, 10, "Luminaires, lot 15"),
+    DemoInvoice("C-1005", "HC-2026-0007", 86_500, 25, 5, "Coffee machines, service visit"),
 )
 
 

@@ -35,9 +35,11 @@ class NotificationRepository:
         )
 
     async def _one(self, *where: Any, lock: bool = False) -> Notification | None:
-        query = select(notifications).where(*where)
-        if lock:
-            query = query.with_for_update()
+        if not lock:
+            found = await self._read(*where, limit=1)
+            return found[0] if found else None
+        # Under the row lock its attempts cannot change (they are written under it too).
+        query = select(notifications).where(*where).with_for_update()
         row = (await self._session.execute(query)).mappings().first()
         if row is None:
             return None
@@ -49,6 +51,24 @@ class NotificationRepository:
             )
         ).mappings()
         return _notification(row, [_attempt(a) for a in attempts])
+
+    async def _read(self, *where: Any, limit: int) -> list[Notification]:
+        """Notifications with their attempts from one statement: each as it stood at one
+        instant, so a listing filtered by status never shows a row that has moved on."""
+        page = select(notifications).where(*where).order_by(notifications.c.id).limit(limit)
+        shown = page.subquery("page")
+        attempt = notification_attempts
+        query = (
+            select(shown, *(c.label(f"attempt_{c.name}") for c in attempt.c))
+            .select_from(shown.outerjoin(attempt, attempt.c.notification_id == shown.c.id))
+            .order_by(shown.c.id, attempt.c.number)
+        )
+        rows: dict[str, tuple[Any, list[Attempt]]] = {}
+        for row in (await self._session.execute(query)).mappings():
+            _, attempts = rows.setdefault(row["id"], (row, []))
+            if row["attempt_number"] is not None:
+                attempts.append(_attempt({c.name: row[f"attempt_{c.name}"] for c in attempt.c}))
+        return [_notification(row, attempts) for row, attempts in rows.values()]
 
     async def get(self, tenant_id: str, notification_id: str) -> Notification | None:
         return await self._one(
@@ -114,22 +134,18 @@ class NotificationRepository:
     async def list(
         self, tenant_id: str, where: NotificationFilter, *, after: str | None, limit: int
     ) -> list[Notification]:
-        query = select(notifications.c.id).where(notifications.c.tenant_id == tenant_id)
+        conditions = [notifications.c.tenant_id == tenant_id]
         if where.debtor_id is not None:
-            query = query.where(notifications.c.debtor_id == where.debtor_id)
+            conditions.append(notifications.c.debtor_id == where.debtor_id)
         if where.status is not None:
-            query = query.where(notifications.c.status == where.status.value)
+            conditions.append(notifications.c.status == where.status.value)
         if where.channel is not None:
-            query = query.where(notifications.c.channel == where.channel)
+            conditions.append(notifications.c.channel == where.channel)
         if where.case_id is not None:
-            query = query.where(notifications.c.case_id == where.case_id)
+            conditions.append(notifications.c.case_id == where.case_id)
         if after is not None:
-            query = query.where(notifications.c.id > after)
-        ids = (
-            await self._session.execute(query.order_by(notifications.c.id).limit(limit))
-        ).scalars()
-        found = [await self.get(tenant_id, i) for i in ids]
-        return [n for n in found if n is not None]
+            conditions.append(notifications.c.id > after)
+        return await self._read(*conditions, limit=limit)
 
     async def last_sent_at(self, tenant_id: str, debtor_id: str) -> datetime | None:
         value: datetime | None = (
