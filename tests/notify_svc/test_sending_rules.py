@@ -11,6 +11,7 @@ import pytest
 
 from debtflow_shared.catalog.notification import NotificationFailed, NotificationSent
 from tests.notify_svc.notify_world import (
+    TENANT,
     Notify,
     cancel,
     creditor,
@@ -79,12 +80,19 @@ async def test_a_cancel_that_arrives_before_its_request_means_nothing_goes_out(
     async with running_notify(backend, **smtp_overrides(smtp)) as notify:
         await _known(notify)
         await notify.publish(cancel(asked))
+        # Topics are not ordered with each other: the request goes out once the cancel is in.
+        await eventually(lambda: _cancel_recorded(notify, asked.dedup_key))
         await notify.publish(asked)
         await _marker(notify, smtp, 1)
         cancelled = await _one(notify, step=None, status="cancelled")
     assert _subjects(smtp) == ["Payment overdue: £1,320.00 - Northwind Supplies Ltd"]
     assert cancelled["dedup_key"] == asked.dedup_key
     assert "cancelled by escalation" in cancelled["status_reason"]
+
+
+async def _cancel_recorded(notify: Notify, dedup_key: str) -> bool:
+    async with notify.runtime.uow() as uow:
+        return await uow.repos.notifications.early_cancel(TENANT, dedup_key) is not None
 
 
 async def test_a_cancel_while_a_request_waits_for_lawful_hours_means_nothing_goes_out(

@@ -112,6 +112,11 @@ async def tenant_a_world(notify: Notify, smtp: MailServer) -> dict[str, str]:
     await notify.publish(debtor(), creditor(), issued(invoice_state()))
     await notify.publish(request())
     await eventually(lambda: len(smtp.messages()) == 1)
+
+    async def recorded() -> bool:  # the server has it before notify records the answer
+        return [n["status"] for n in await notify.notifications()] == ["sent"]
+
+    await eventually(recorded)
     (item,) = await notify.notifications()
     return {
         "debtor_id": "d-1",

@@ -167,8 +167,16 @@ def _fuzz(
     except Unsatisfiable:
         return None  # nothing to break: an operation without parameters has no invalid input
     except (Exception, BaseExceptionGroup) as failure:  # schemathesis groups its findings
-        return f"{operation.label} ({mode.value}): {failure}"
+        return f"{operation.label} ({mode.value}): {_described(failure)}"
     return None
+
+
+def _described(failure: BaseException) -> str:
+    """The failure with what it groups (Hypothesis' flaky report names only a count)."""
+    inner = getattr(failure, "exceptions", ())
+    if not inner:
+        return str(failure)
+    return f"{failure}: " + "; ".join(f"{type(e).__name__}: {_described(e)}" for e in inner)
 
 
 def test_no_generated_request_breaks_an_operation_or_gets_an_undocumented_answer(
