@@ -388,8 +388,11 @@ class _Run:
         anchor: date,
     ) -> bool:
         """Run one step; False when the rest of the rung must wait."""
-        claimed = [i for i in chased if i.reached(step.offset_days, self.today)]
-        also = [i for i in chased if not i.reached(step.offset_days, self.today)]
+        if case.run_now is not None and index <= case.run_now:
+            claimed, also = chased, []  # run early (a broken promise): about all it chases
+        else:
+            claimed = [i for i in chased if i.reached(step.offset_days, self.today)]
+            also = [i for i in chased if not i.reached(step.offset_days, self.today)]
         details = {
             "days_past_due": days,
             "claimed": [i.invoice_id for i in claimed],
