@@ -110,6 +110,10 @@ async def test_repeated_misses_default_the_plan_and_the_ladder_resumes(backend: 
         assert len(steps) == before + 1
         assert steps[-1] == "plus-45-letter-before-action"
         assert (await world.get(f"/plans/{plan['plan_id']}"))["status"] == "defaulted"
+        # The agency hears of it in the hand-off's case file (+60, 11 May).
+        await world.follow_timers(datetime(2026, 5, 12, 12, tzinfo=UTC))
+        (handed,) = await world.emitted("case.handed_off")
+        assert handed.data["case_file"]["plans_defaulted"] == 1
 
 
 async def test_a_plan_that_cannot_be_paid_as_asked_is_refused_naming_the_field(

@@ -73,6 +73,8 @@ async def test_a_broken_promise_resumes_the_ladder_at_the_policys_firmer_step_at
         assert steps[-1] == "plus-21-final-notice"
         kinds = [e["kind"] for e in await world.timeline(str(promise["case_id"]))]
         assert kinds.count("step_superseded") == 2
+        case = await world.get(f"/cases/{promise['case_id']}")
+        assert case["promises_broken"] == 1
 
 
 async def test_part_payments_that_add_up_to_the_promise_keep_it(backend: Backend) -> None:

@@ -99,6 +99,8 @@ cases = Table(
     Column("hold_request_id", String(100), nullable=True),
     Column("case_file", Text, nullable=True),  # JSON, written at hand-off
     Column("run_now", Integer, nullable=True),  # a step to run at once (broken promise)
+    Column("promises_broken", Integer, nullable=False, server_default="0"),
+    Column("plans_defaulted", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "case_id"),
     Index("ix_cases_tenant_debtor_status", "tenant_id", "debtor_id", "status"),
     Index("ix_cases_tenant_status_case", "tenant_id", "status", "case_id"),

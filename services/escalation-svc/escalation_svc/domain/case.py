@@ -107,6 +107,8 @@ class Case(EventRecorder):
     hold_request_id: str | None = None
     run_now: int | None = None
     """a step index to run at once, whatever its offset (a broken promise escalates)"""
+    promises_broken: int = 0
+    plans_defaulted: int = 0
     resolved_at: datetime | None = None
     outcome: CaseOutcome | None = None
     case_file: dict[str, Any] | None = None

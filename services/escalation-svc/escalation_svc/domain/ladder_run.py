@@ -805,8 +805,8 @@ class _Run:
             steps_executed=case.stage,
             contact_attempts=len(attempts),
             last_contact_at=max(attempts) if attempts else None,
-            promises_broken=0,
-            plans_defaulted=0,
+            promises_broken=case.promises_broken,
+            plans_defaulted=case.plans_defaulted,
             disputes=sum(1 for i in open_invoices if i.disputed),
             summary=f"Handed off after {case.stage} steps of policy {case.policy_id} "
             f"v{case.policy_version}; {len(chased)} invoices chased, unpaid.",

@@ -290,6 +290,7 @@ def _complete(case: Case, plan: Plan, *, today: date, now: datetime) -> None:
 
 def _default(case: Case, plan: Plan, arrears: list[int], *, today: date, now: datetime) -> None:
     plan.status, plan.closed_on = PlanStatus.DEFAULTED, today
+    case.plans_defaulted += 1
     reason = f"installments {', '.join(map(str, arrears))} missed"
     case.resume(PauseReason.PLAN, now=now, note=f"plan {plan.plan_id} defaulted: {reason}")
     case.emit(

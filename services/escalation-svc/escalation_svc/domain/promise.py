@@ -140,6 +140,7 @@ def break_promise(
 ) -> None:
     """Nothing (or too little) arrived in time: the ladder resumes, at ``escalate_to``."""
     promise.status, promise.closed_on = PromiseStatus.BROKEN, today
+    case.promises_broken += 1
     shortfall = promise.amount_minor - promise.paid_minor
     case.resume(
         PauseReason.PROMISE,

@@ -139,6 +139,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("run_now", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("promises_broken", sa.Integer(), server_default="0", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("plans_defaulted", sa.Integer(), server_default="0", nullable=False)
+        )
 
     with op.batch_alter_table("policies", schema=None) as batch_op:
         batch_op.add_column(sa.Column("arrangements", sa.Text(), nullable=True))
@@ -149,6 +155,8 @@ def downgrade() -> None:
         batch_op.drop_column("arrangements")
 
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_column("plans_defaulted")
+        batch_op.drop_column("promises_broken")
         batch_op.drop_column("run_now")
 
     with op.batch_alter_table("tasks", schema=None) as batch_op:
