@@ -121,6 +121,20 @@ _DEBTORS = (
             ),
         ),
     ),
+    # A fortnight overdue with no history: the ladder's +14 step gives a collector a call,
+    # and escalation-svc's demo seeding records the promise that call brought.
+    DebtorProfile(
+        erp_id="C-1006",
+        name="Penrose Print & Signs Ltd",
+        country="GB",
+        currency="GBP",
+        time_zone="Europe/London",
+        preferred_channel=Channel.EMAIL,
+        contacts=(
+            EmailContact(kind=ContactKind.EMAIL, value="accounts@penrose.example"),
+            PhoneContact(kind=ContactKind.PHONE, value="+441632960077"),
+        ),
+    ),
 )
 
 
@@ -156,8 +170,8 @@ class DemoInvoice:
 
 
 # Every aging bucket shows on a fresh demo: not yet due, 5, 20, 45, 75 and 95 days overdue;
-# one invoice part paid and two paid in full; and one debtor whose invoice falls due in five
-# days, so the demo's reminders start from the first step.
+# one invoice part paid and two paid in full; one debtor whose invoice falls due in five
+# days, so the demo's reminders start from the first step; and one a fortnight overdue.
 _INVOICES = (
     DemoInvoice("C-1001", "INV-GB-1041", 485_000, 10, 20, "Widgets, pallet of 500"),
     DemoInvoice("C-1001", "INV-GB-1027", 120_000, 35, -5, "Widget spare parts"),
@@ -171,6 +185,7 @@ _INVOICES = (
     DemoInvoice("C-1004", "FA-2026-0042", 98_000, 105, -75, "Luminaires, lot 12"),
     DemoInvoice("C-1004", "FA-2026-0051", 154_000, 20, 10, "Luminaires, lot 15"),
     DemoInvoice("C-1005", "HC-2026-0007", 86_500, 25, 5, "Coffee machines, service visit"),
+    DemoInvoice("C-1006", "PPS-2026-0213", 264_000, 46, -16, "Shop signage, 12 branches"),
 )
 
 

@@ -17,6 +17,7 @@ import structlog
 import uvicorn
 
 from debtflow_cli.demo import DEMO_TENANT, seed_demo
+from debtflow_cli.demo_collection import seed_collection_demo
 from debtflow_cli.suite import SUITE
 from debtflow_shared.auth import (
     CLOCK_WRITE,
@@ -122,6 +123,9 @@ async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None
         if seed:
             created = await seed_demo(runtimes[0])
             log.info("demo data ready", tenant=DEMO_TENANT, created_debtors=created)
+            # escalation-svc's own part (a promise, a plan, tasks), once its cases are open
+            if await seed_collection_demo(runtimes[0], runtimes[1]):
+                log.info("demo collection work ready", tenant=DEMO_TENANT)
         token = issue_token(
             signing_key,
             tenant_id=DEMO_TENANT,

@@ -186,6 +186,58 @@ class World:
             debtor_id,
         )
 
+    async def part_paid(
+        self,
+        invoice_id: str,
+        debtor_id: str,
+        due: date,
+        *,
+        version: int,
+        amount: int,
+        open_after: int,
+        payment_id: str | None = None,
+    ) -> None:
+        """A payment of ``amount`` to the invoice, leaving ``open_after`` open."""
+        after = state(
+            invoice_id,
+            debtor_id,
+            due=due,
+            open_minor=open_after,
+            status="partially_paid" if open_after else "paid",
+            version=version,
+        )
+        zero = {"amount_minor": 0, "currency": "GBP"}
+        await self.publish(
+            "payment.received",
+            {
+                "payment_id": payment_id or f"pay-{invoice_id}-{version}",
+                "debtor_id": debtor_id,
+                "amount": {"amount_minor": amount, "currency": "GBP"},
+                "received_on": self.today().isoformat(),
+                "allocations": [
+                    {
+                        "invoice_id": invoice_id,
+                        "principal": {"amount_minor": amount, "currency": "GBP"},
+                        "charges": zero,
+                        "invoice": after,
+                    }
+                ],
+                "unapplied": zero,
+                "version": 1,
+            },
+            debtor_id,
+        )
+
+    async def post(self, path: str, body: dict[str, Any], *, status: int = 200) -> Any:
+        response = await self.client.post(f"/v1{path}", json=body, headers=self.headers)
+        assert response.status_code == status, response.text
+        return response.json()
+
+    async def get(self, path: str, **params: Any) -> Any:
+        response = await self.client.get(f"/v1{path}", params=params, headers=self.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
     async def reversed(
         self, invoice_id: str, debtor_id: str, due: date, *, version: int, amount: int = 100_000
     ) -> None:

@@ -45,7 +45,7 @@ async def test_a_permanently_failed_email_falls_back_to_sms(backend: Backend) ->
         assert sorted(firm) == ["letter", "sms"]
 
 
-async def test_with_no_usable_contact_the_step_records_a_task(backend: Backend) -> None:
+async def test_with_no_usable_contact_the_step_creates_a_collectors_task(backend: Backend) -> None:
     async with escalation_world(backend) as world:
         await world.debtor("d-1", email=True, sms=False, letter=False)
         await world.issued("i-1", "d-1", DUE)
@@ -58,13 +58,15 @@ async def test_with_no_usable_contact_the_step_records_a_task(backend: Backend) 
         await world.failed_for_good(email)
         assert await friendly_reminders(world) == [("plus-1-friendly-reminder", "email")]
         case = await world.case_of("d-1")
-        tasks = [
-            e
-            for e in await world.timeline(case["case_id"])
-            if e["kind"] == "task_recorded" and e["details"].get("task_kind") == "no_usable_contact"
-        ]
-        assert len(tasks) == 1
-        assert "no usable contact" in tasks[0]["summary"]
+        (created,) = await world.emitted("task.created")
+        assert created.data["kind"] == "no_usable_contact"
+        assert created.data["case_id"] == case["case_id"]
+        listed = await world.client.get(
+            "/v1/tasks", params={"case_id": case["case_id"]}, headers=world.headers
+        )
+        (task,) = listed.json()["items"]
+        assert task["kind"] == "no_usable_contact"
+        assert "no usable contact" in task["note"]
 
 
 async def test_an_opt_out_of_email_moves_the_next_step_to_another_channel(

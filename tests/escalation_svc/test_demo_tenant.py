@@ -1,6 +1,6 @@
 """The demo tenant ``debtflow run`` seeds: escalation-svc opens cases for its overdue
-debtors, and they progress as the demo clock moves (cases API and timelines), on both
-backends."""
+debtors, and they progress as the demo clock moves (cases API and timelines); its own
+seeding adds an open promise, a running plan and a collector task list; on both backends."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from debtflow_cli.demo import DEMO_TENANT, seed_demo
+from debtflow_cli.demo_collection import seed_collection_demo
 from escalation_svc.bootstrap import DEFINITION as ESCALATION
 from escalation_svc.settings import EscalationSettings
 from invoice_svc.bootstrap import DEFINITION as INVOICE
@@ -59,3 +60,31 @@ async def test_demo_cases_open_and_progress_as_the_demo_clock_moves(backend: Bac
         else:
             raise AssertionError("no demo case moved on in 80 days of moving the clock")
         assert len(await cases()) >= opened
+
+
+async def test_the_demo_holds_an_open_promise_a_running_plan_and_a_task_list(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+        backend.service(ESCALATION, EscalationSettings, timer_poll_seconds=3600.0) as escalation,
+        api_client(escalation) as client,
+    ):
+        await seed_demo(invoice)
+        assert await seed_collection_demo(invoice, escalation)
+        assert await seed_collection_demo(invoice, escalation)  # a restart adds nothing
+        reader = bearer(backend.token(DEMO_TENANT, "cases:read"))
+
+        async def items(path: str, **params: str) -> list[dict[str, Any]]:
+            response = await client.get(f"/v1{path}", params=params, headers=reader)
+            assert response.status_code == 200, response.text
+            return list(response.json()["items"])
+
+        assert len(await items("/promises", status="open")) == 1
+        (plan,) = await items("/plans", status="running")
+        assert len(plan["installments"]) == 3
+        tasks = await items("/tasks")
+        assert {t["kind"] for t in tasks} >= {"call", "follow_up"}
+        assert len(await items("/tasks", assignee="collector:demo-user")) == 2
+        amounts = [t["priority"]["amount"]["amount_minor"] for t in tasks]
+        assert amounts == sorted(amounts, reverse=True)

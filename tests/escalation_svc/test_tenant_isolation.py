@@ -33,6 +33,10 @@ STEPS = [
 ]
 POLICY = {"name": "B's ladder", "steps": STEPS}
 RESTRICTION = {"kind": "do_not_contact", "channel": "sms", "reason": "tenant B"}
+GBP_500 = {"amount_minor": 50_000, "currency": "GBP"}
+PROMISE = {"amount": GBP_500, "promised_on": "2026-03-20"}
+PLAN = {"count": 2, "frequency": "monthly", "first_on": "2026-04-01"}
+SETTLEMENT = {"amount": {"amount_minor": 90_000, "currency": "GBP"}, "expires_on": "2026-03-30"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,20 @@ def cases(a: dict[str, str]) -> list[Case]:
         Case(
             "POST", "/cases/{case_id}/policy", "not_found", {"policy_id": "default", "version": 1}
         ),
+        Case("POST", "/cases/{case_id}/promises", "not_found", PROMISE),
+        Case("GET", "/promises", "own", params={"case_id": a.get("case_id", "")}),
+        Case("GET", "/promises/{promise_id}", "not_found"),
+        Case("POST", "/cases/{case_id}/plans", "not_found", PLAN),
+        Case("GET", "/plans", "own", params={"debtor_id": a["debtor_id"]}),
+        Case("GET", "/plans/{plan_id}", "not_found"),
+        Case("POST", "/cases/{case_id}/settlements", "not_found", SETTLEMENT),
+        Case("GET", "/settlements", "own"),
+        Case("GET", "/settlements/{settlement_id}", "not_found"),
+        Case("GET", "/tasks", "own", params={"case_id": a.get("case_id", "")}),
+        Case("GET", "/tasks/{task_id}", "not_found"),
+        Case("POST", "/cases/{case_id}/tasks", "not_found", {"kind": "call"}),
+        Case("POST", "/tasks/{task_id}/assign", "not_found", {"assignee": "collector:b"}),
+        Case("POST", "/tasks/{task_id}/outcome", "not_found", {"outcome": "no_answer"}),
         Case("GET", "/policies", "own"),
         Case("POST", "/policies", "own", POLICY | {"policy_id": "b-only"}),
         Case("POST", "/policies/validate", "own", POLICY),
@@ -80,9 +98,28 @@ async def world(backend: Backend) -> AsyncIterator[World]:
 
 
 async def tenant_a_world(world: World) -> dict[str, str]:
-    await world.debtor("a-debtor")
-    await world.issued("a-invoice", "a-debtor", date(2026, 3, 12))
+    for debtor in ("a-debtor", "a-planned", "a-settling"):
+        await world.debtor(debtor)
+        await world.issued(f"{debtor}-invoice", debtor, date(2026, 3, 12))
     await world.follow_timers(datetime(2026, 3, 9, 12, tzinfo=UTC))
+    made = {}
+    for debtor, kind, body in (
+        ("a-debtor", "promises", PROMISE),
+        ("a-planned", "plans", PLAN),
+        ("a-settling", "settlements", SETTLEMENT),
+    ):
+        case_id = (await world.case_of(debtor))["case_id"]
+        response = await world.client.post(
+            f"/v1/cases/{case_id}/{kind}", json=body, headers=world.headers
+        )
+        assert response.status_code == 201, response.text
+        made[kind] = response.json()
+    task = await world.client.post(
+        f"/v1/cases/{made['promises']['case_id']}/tasks",
+        json={"kind": "follow_up"},
+        headers=world.headers,
+    )
+    assert task.status_code == 201, task.text
     created = await world.client.post(
         "/v1/policies", json=POLICY | {"policy_id": "a-only"}, headers=world.headers
     )
@@ -99,6 +136,10 @@ async def tenant_a_world(world: World) -> dict[str, str]:
         "version": "1",
         "kind": "do_not_contact",
         "channel": "sms",
+        "promise_id": made["promises"]["promise_id"],
+        "plan_id": made["plans"]["plan_id"],
+        "settlement_id": made["settlements"]["settlement_id"],
+        "task_id": task.json()["task_id"],
     }
 
 
@@ -111,6 +152,11 @@ async def snapshot(world: World, a: dict[str, str]) -> list[Any]:
         f"/v1/policies/{a['policy_id']}",
         "/v1/policies",
         "/v1/cases",
+        f"/v1/promises/{a['promise_id']}",
+        f"/v1/plans/{a['plan_id']}",
+        f"/v1/settlements/{a['settlement_id']}",
+        f"/v1/tasks/{a['task_id']}",
+        "/v1/tasks",
     ]
     reads = [await world.client.get(p, headers=world.headers) for p in paths]
     return [(r.status_code, r.json()) for r in reads]

@@ -8,7 +8,7 @@ from debtflow_shared.service import ServiceDefinition
 from escalation_svc import consumers
 from escalation_svc.adapters.repositories import SqlRepositories
 from escalation_svc.adapters.tables import metadata, platform
-from escalation_svc.api import cases, contact_restrictions, debtors, policies
+from escalation_svc.api import arrangements, cases, contact_restrictions, debtors, policies, tasks
 from escalation_svc.service_layer.timer_scheduler import run_timer_scheduler
 
 DEFINITION = ServiceDefinition(
@@ -19,7 +19,14 @@ DEFINITION = ServiceDefinition(
     metadata=metadata,
     tables=platform,
     migrations=Path(__file__).parent / "migrations",
-    routers=[debtors.router, policies.router, cases.router, contact_restrictions.router],
+    routers=[
+        debtors.router,
+        policies.router,
+        cases.router,
+        contact_restrictions.router,
+        arrangements.router,
+        tasks.router,
+    ],
     handlers=consumers.handlers,
     batch_handlers=consumers.batch_handlers,
     repositories=SqlRepositories,
@@ -28,6 +35,8 @@ DEFINITION = ServiceDefinition(
         ("policies", "Dunning ladders: versioned steps and the compliance guard's rules"),
         ("cases", "Collection cases: state, invoices, timeline (why each thing happened)"),
         ("contact restrictions", "Opt-outs, do-not-contact and cease-contact per debtor"),
+        ("arrangements", "Promises to pay, payment plans and settlement offers on a case"),
+        ("tasks", "The collectors' task queue: calls, reviews, follow-ups and their outcomes"),
     ],
     background=[run_timer_scheduler],
 )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from debtflow_shared.catalog.analytics import DebtorRiskScored
 from debtflow_shared.catalog.debtor import DebtorUpsertedV2
-from debtflow_shared.catalog.escalation_commands import ChargeDeclined
+from debtflow_shared.catalog.escalation_commands import ChargeDeclined, WriteOffDeclined
 from debtflow_shared.catalog.invoice import (
     InvoiceCancelled,
     InvoiceChargeApplied,
@@ -43,6 +44,8 @@ from escalation_svc.service_layer.notification_outcomes import (
     on_notification_failed,
     on_notification_sent,
 )
+from escalation_svc.service_layer.risk_scores import on_debtor_risk_scored
+from escalation_svc.service_layer.write_off_answers import on_write_off_declined
 
 INVOICE_FACTS = (
     InvoiceIssued,
@@ -70,6 +73,8 @@ def handlers(_runtime: ServiceRuntime) -> HandlerMap:
         NotificationFailed.event_type: on_notification_failed,
         NotificationBounced.event_type: on_notification_bounced,
         ContactOptedOut.event_type: on_contact_opted_out,
+        WriteOffDeclined.event_type: on_write_off_declined,
+        DebtorRiskScored.event_type: on_debtor_risk_scored,
     }
 
 

@@ -95,6 +95,9 @@ def _case(row: Any) -> Case:
         deferred_step=row["deferred_step"],
         deferred_until=row["deferred_until"],
         hold_request_id=row["hold_request_id"],
+        run_now=row["run_now"],
+        promises_broken=row["promises_broken"],
+        plans_defaulted=row["plans_defaulted"],
         resolved_at=row["resolved_at"],
         outcome=CaseOutcome(row["outcome"]) if row["outcome"] else None,
         case_file=json.loads(row["case_file"]) if row["case_file"] else None,
@@ -119,6 +122,9 @@ def _values(case: Case) -> dict[str, Any]:
         "deferred_step": case.deferred_step,
         "deferred_until": case.deferred_until,
         "hold_request_id": case.hold_request_id,
+        "run_now": case.run_now,
+        "promises_broken": case.promises_broken,
+        "plans_defaulted": case.plans_defaulted,
         "case_file": json.dumps(case.case_file) if case.case_file is not None else None,
     }
 

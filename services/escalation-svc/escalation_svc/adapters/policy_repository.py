@@ -17,7 +17,13 @@ from debtflow_shared.catalog.notification import NotificationChannel, Tone
 from debtflow_shared.db import insert_if_absent
 from escalation_svc.adapters.tables import policies
 from escalation_svc.domain.compliance_guard import GuardRules
-from escalation_svc.domain.policy import DEFAULT_POLICY_ID, Policy, Step, shipped_default
+from escalation_svc.domain.policy import (
+    DEFAULT_POLICY_ID,
+    ArrangementTerms,
+    Policy,
+    Step,
+    shipped_default,
+)
 
 
 def steps_json(steps: tuple[Step, ...]) -> str:
@@ -63,6 +69,15 @@ def rules_from_json(text: str) -> GuardRules:
     return GuardRules(**data)
 
 
+def arrangements_json(terms: ArrangementTerms) -> str:
+    return json.dumps(asdict(terms))
+
+
+def arrangements_from_json(text: str | None) -> ArrangementTerms:
+    # Versions saved before arrangements existed take the defaults.
+    return ArrangementTerms(**json.loads(text)) if text else ArrangementTerms()
+
+
 def _policy(row: Any) -> Policy:
     return Policy(
         tenant_id=row["tenant_id"],
@@ -71,6 +86,7 @@ def _policy(row: Any) -> Policy:
         name=row["name"],
         steps=steps_from_json(row["steps"]),
         rules=rules_from_json(row["rules"]),
+        arrangements=arrangements_from_json(row["arrangements"]),
         created_at=row["created_at"],
         archived=row["archived"],
     )
@@ -153,6 +169,7 @@ class PolicyRepository:
                 "name": policy.name,
                 "steps": steps_json(policy.steps),
                 "rules": rules_json(policy.rules),
+                "arrangements": arrangements_json(policy.arrangements),
                 "archived": policy.archived,
                 "created_at": policy.created_at,
             },

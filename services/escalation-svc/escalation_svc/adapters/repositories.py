@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from escalation_svc.adapters.arrangement_repository import ArrangementRepository
 from escalation_svc.adapters.case_repository import CaseRepository
 from escalation_svc.adapters.contact_repository import ContactRepository
 from escalation_svc.adapters.debtor_profile_repository import DebtorProfileRepository
 from escalation_svc.adapters.notification_repository import NotificationRepository
 from escalation_svc.adapters.policy_repository import PolicyRepository
+from escalation_svc.adapters.task_repository import TaskRepository
 from escalation_svc.adapters.timer_repository import TimerRepository
 from escalation_svc.adapters.tracked_invoice_repository import TrackedInvoiceRepository
 
@@ -24,3 +26,5 @@ class SqlRepositories:
         self.notifications = NotificationRepository(session)
         self.contacts = ContactRepository(session)
         self.timers = TimerRepository(session)
+        self.arrangements = ArrangementRepository(session)
+        self.tasks = TaskRepository(session)

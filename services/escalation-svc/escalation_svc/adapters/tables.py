@@ -51,6 +51,7 @@ policies = Table(
     Column("name", String(300), nullable=False),
     Column("steps", Text, nullable=False),  # JSON
     Column("rules", Text, nullable=False),  # the compliance guard's rules, JSON
+    Column("arrangements", Text, nullable=True),  # promise/plan/settlement terms, JSON
     Column("archived", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "policy_id", "version"),
@@ -97,6 +98,9 @@ cases = Table(
     Column("deferred_until", UTCDateTime, nullable=True),
     Column("hold_request_id", String(100), nullable=True),
     Column("case_file", Text, nullable=True),  # JSON, written at hand-off
+    Column("run_now", Integer, nullable=True),  # a step to run at once (broken promise)
+    Column("promises_broken", Integer, nullable=False, server_default="0"),
+    Column("plans_defaulted", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "case_id"),
     Index("ix_cases_tenant_debtor_status", "tenant_id", "debtor_id", "status"),
     Index("ix_cases_tenant_status_case", "tenant_id", "status", "case_id"),
@@ -200,4 +204,116 @@ timers = Table(
     Column("failures", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("tenant_id", "debtor_id"),
     Index("ix_timers_due_at", "due_at"),
+)
+
+# Promises to pay (one open per case at a time); what arrived toward each.
+promises = Table(
+    "promises",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("promise_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("invoice_ids", Text, nullable=False),  # JSON
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("promised_on", Date, nullable=False),
+    Column("grace_days", Integer, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("made_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("paid_minor", BigInteger, nullable=False),
+    Column("payment_ids", Text, nullable=False),  # JSON
+    Column("closed_on", Date, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "promise_id"),
+    Index("ix_promises_tenant_case_status", "tenant_id", "case_id", "status"),
+)
+
+# Payment plans with their installment schedule and what has been paid toward it.
+plans = Table(
+    "plans",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("plan_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("invoice_ids", Text, nullable=False),  # JSON
+    Column("currency", String(3), nullable=False),
+    Column("installments", Text, nullable=False),  # JSON: number, due_on, amount_minor
+    Column("grace_days", Integer, nullable=False),
+    Column("agreed_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("paid_minor", BigInteger, nullable=False),
+    Column("payment_ids", Text, nullable=False),  # JSON
+    Column("progress", Text, nullable=False),  # JSON: installments announced, missed, reminded
+    Column("closed_on", Date, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "plan_id"),
+    Index("ix_plans_tenant_case_status", "tenant_id", "case_id", "status"),
+)
+
+# Settlement offers, and the write-offs requested once one is paid in time.
+settlements = Table(
+    "settlements",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("settlement_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("invoice_ids", Text, nullable=False),  # JSON
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("settles_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("offered_by", String(200), nullable=False),
+    Column("offered_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("paid_minor", BigInteger, nullable=False),
+    Column("payment_ids", Text, nullable=False),  # JSON
+    Column("write_offs", Text, nullable=False),  # JSON: [invoice id, request id]
+    Column("closed_on", Date, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "settlement_id"),
+    Index("ix_settlements_tenant_case_status", "tenant_id", "case_id", "status"),
+)
+
+# The collectors' task queue.
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("task_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("step", String(100), nullable=True),
+    Column("due_on", Date, nullable=False),
+    Column("assignee", String(200), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("outcome", String(30), nullable=True),
+    Column("completed_by", String(200), nullable=True),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Column("outcome_note", Text, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "task_id"),
+    Index("ix_tasks_tenant_status_debtor", "tenant_id", "status", "debtor_id"),
+    Index("ix_tasks_tenant_case", "tenant_id", "case_id"),
+)
+
+# The last debtor.risk_scored of each debtor: the task queue's order.
+debtor_scores = Table(
+    "debtor_scores",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("score", String(10), nullable=False),  # a decimal string, never a float
+    Column("segment", String(30), nullable=False),
+    Column("expected_recovery_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("model_version", String(100), nullable=False),
+    Column("scored_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id"),
 )

@@ -52,6 +52,8 @@ class CaseOut(BaseModel):
     awaiting_charges_for: str | None = Field(
         description="a notice step waiting for its charges to be answered"
     )
+    promises_broken: int = Field(description="promises to pay broken on this case")
+    plans_defaulted: int = Field(description="payment plans defaulted on this case")
     invoices: list[CaseInvoiceOut] | None = Field(
         default=None, description="on a single case's read: its invoices"
     )
@@ -78,6 +80,8 @@ class CaseOut(BaseModel):
             deferred_step=case.deferred_step,
             deferred_until=case.deferred_until,
             awaiting_charges_for=case.awaiting.step if case.awaiting else None,
+            promises_broken=case.promises_broken,
+            plans_defaulted=case.plans_defaulted,
             invoices=None
             if invoices is None
             else [

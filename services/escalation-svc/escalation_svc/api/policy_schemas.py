@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, time
 from typing import Annotated
 
@@ -22,7 +23,14 @@ from debtflow_shared.catalog.escalation_commands import RequestedCharge
 from debtflow_shared.catalog.notification import MAX_MIN_GAP_MINUTES, NotificationChannel, Tone
 from debtflow_shared.http.pagination import Page
 from escalation_svc.domain.compliance_guard import GuardRules
-from escalation_svc.domain.policy import MAX_OFFSET_DAYS, MAX_STEPS, MIN_OFFSET_DAYS, Policy, Step
+from escalation_svc.domain.policy import (
+    MAX_OFFSET_DAYS,
+    MAX_STEPS,
+    MIN_OFFSET_DAYS,
+    ArrangementTerms,
+    Policy,
+    Step,
+)
 from escalation_svc.service_layer.policies import PolicyDraft
 
 _DEFAULTS = GuardRules()
@@ -138,6 +146,59 @@ class RulesIn(BaseModel):
         return cls(**values)
 
 
+_TERMS = ArrangementTerms()
+
+
+class ArrangementsIn(BaseModel):
+    """What cases on this policy allow for promises, plans and settlements."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    promise_grace_days: StrictInt = Field(
+        default=_TERMS.promise_grace_days,
+        ge=0,
+        le=30,
+        description="days after a promised date before the promise counts broken",
+    )
+    broken_promise_step: StepKey | None = Field(
+        default=_TERMS.broken_promise_step,
+        description="the step a broken promise resumes at, at once (null, or passed "
+        "already: the case's next step, at once)",
+    )
+    plan_grace_days: StrictInt = Field(default=_TERMS.plan_grace_days, ge=0, le=30)
+    plan_missed_limit: StrictInt = Field(
+        default=_TERMS.plan_missed_limit,
+        ge=1,
+        le=12,
+        description="installments in arrears at once that default a plan",
+    )
+    plan_reminder_days: StrictInt = Field(
+        default=_TERMS.plan_reminder_days,
+        ge=0,
+        le=30,
+        description="days before each installment its reminder goes",
+    )
+    settlement_max_discount_percent: StrictInt = Field(
+        default=_TERMS.settlement_max_discount_percent,
+        ge=0,
+        le=100,
+        description="the most a settlement may forgive, in percent of the balance it settles",
+    )
+    settlement_max_days: StrictInt = Field(
+        default=_TERMS.settlement_max_days,
+        ge=1,
+        le=365,
+        description="the longest a settlement offer stays open",
+    )
+
+    def to_terms(self) -> ArrangementTerms:
+        return ArrangementTerms(**self.model_dump())
+
+    @classmethod
+    def of(cls, terms: ArrangementTerms) -> ArrangementsIn:
+        return cls(**asdict(terms))
+
+
 class PolicyIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -147,12 +208,14 @@ class PolicyIn(BaseModel):
     name: Name
     steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
     rules: RulesIn = Field(default_factory=RulesIn)
+    arrangements: ArrangementsIn = Field(default_factory=ArrangementsIn)
 
     def to_draft(self) -> PolicyDraft:
         return PolicyDraft(
             name=self.name,
             steps=tuple(s.to_step() for s in self.steps),
             rules=self.rules.to_rules(),
+            arrangements=self.arrangements.to_terms(),
         )
 
 
@@ -187,6 +250,7 @@ class PolicyOut(BaseModel):
     name: str
     steps: list[StepOut]
     rules: RulesIn
+    arrangements: ArrangementsIn
     shipped: bool = Field(description="the shipped default, not yet revised by the tenant")
     created_at: datetime | None
 
@@ -211,6 +275,7 @@ class PolicyOut(BaseModel):
                 for s in policy.steps
             ],
             rules=RulesIn.of(policy.rules),
+            arrangements=ArrangementsIn.of(policy.arrangements),
             shipped=policy.shipped,
             created_at=policy.created_at,
         )

@@ -29,8 +29,10 @@ from debtflow_shared.catalog.escalation import (
     HandOffPartner,
     PauseReason,
     StepInputs,
+    TaskCreated,
 )
 from debtflow_shared.catalog.registry import EventPayload
+from escalation_svc.domain.task import Task
 
 
 class CaseStatus(StrEnum):
@@ -103,6 +105,10 @@ class Case(EventRecorder):
     deferred_step: str | None = None
     deferred_until: datetime | None = None
     hold_request_id: str | None = None
+    run_now: int | None = None
+    """a step index to run at once, whatever its offset (a broken promise escalates)"""
+    promises_broken: int = 0
+    plans_defaulted: int = 0
     resolved_at: datetime | None = None
     outcome: CaseOutcome | None = None
     case_file: dict[str, Any] | None = None
@@ -186,6 +192,8 @@ class Case(EventRecorder):
         self.stage = max(self.stage, index + 1)
         self.stage_name = step
         self.deferred_step = self.deferred_until = None
+        if self.run_now is not None and self.stage > self.run_now:
+            self.run_now = None
         self._bump()
         self._raise(
             EscalationStepExecuted(
@@ -231,7 +239,7 @@ class Case(EventRecorder):
         """Run on another policy version from ``stage`` on (what waited starts over)."""
         self._require_active()
         self.policy_id, self.policy_version, self.stage = policy_id, policy_version, stage
-        self.awaiting = None
+        self.awaiting = self.run_now = None
         self.deferred_step = self.deferred_until = None
         self._bump()
 
@@ -320,6 +328,42 @@ class Case(EventRecorder):
             )
         )
         self.note(now, "handed_off", f"case handed off to {partner_name}; contact stops")
+
+    def escalate(self, index: int | None) -> None:
+        """Run the step at ``index`` at once (the steps before it are superseded); None:
+        the next step not run yet."""
+        self.run_now = max(self.stage, index if index is not None else self.stage)
+
+    def next_version(self) -> int:
+        """The case's version after a change its arrangements or tasks announce."""
+        self._bump()
+        return self.version
+
+    def add_task(self, task: Task, *, now: datetime) -> None:
+        """Put a collector's task on the case (``task.created``)."""
+        self._raise(
+            TaskCreated(
+                task_id=task.task_id,
+                case_id=self.case_id,
+                debtor_id=self.debtor_id,
+                version=self.next_version(),
+                kind=task.kind,
+                step=task.step,
+                due_on=task.due_on,
+                assignee=task.assignee,
+                note=task.note,
+                created_at=now,
+            )
+        )
+        self.note(
+            now,
+            "task_created",
+            f"{task.kind.value} task created, due {task.due_on}"
+            + (f": {task.note}" if task.note else ""),
+            step=task.step,
+            task_id=task.task_id,
+            task_kind=task.kind.value,
+        )
 
     def emit(self, payload: EventPayload) -> None:
         """Raise a command the case sends (notification, charge, credit hold)."""

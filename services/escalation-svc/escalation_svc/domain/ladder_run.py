@@ -38,8 +38,10 @@ from debtflow_shared.catalog.escalation import (
     CaseOutcome,
     CaseTrigger,
     HandOffPartner,
+    LapseReason,
     StepAction,
     StepInputs,
+    TaskKind,
 )
 from debtflow_shared.catalog.escalation_commands import (
     ChargeRequested,
@@ -52,6 +54,7 @@ from debtflow_shared.catalog.notification import (
     NotificationCancelled,
     NotificationChannel,
     NotificationRequested,
+    Tone,
     notification_dedup_key,
 )
 from escalation_svc.domain.case import AwaitingCharges, Case, CaseStatus
@@ -64,7 +67,11 @@ from escalation_svc.domain.compliance_guard import (
 )
 from escalation_svc.domain.contact_channels import Reachability, channels_for_step
 from escalation_svc.domain.debtor_profile import DebtorProfile
-from escalation_svc.domain.policy import Policy, Step
+from escalation_svc.domain.plan import Plan, PlannedInstallment, PlanStatus, review_plan
+from escalation_svc.domain.policy import PLAN_STEP_PREFIX, Policy, Step
+from escalation_svc.domain.promise import Promise, PromiseStatus, break_promise
+from escalation_svc.domain.settlement import Settlement, SettlementStatus, lapse_settlement
+from escalation_svc.domain.task import Task
 from escalation_svc.domain.tracked_invoice import TrackedInvoice
 
 CHARGE_WAIT = timedelta(days=2)
@@ -111,6 +118,9 @@ class Situation:
     """an ``invoice.overdue`` arrived: open a case even before the first step's day"""
     reopened_by_reversal: bool = False
     inherited_stage: int = 0
+    arrangement: Promise | Plan | Settlement | None = None
+    """the promise, plan or settlement in force on the case, if any"""
+    new_task_id: Callable[[], str] = field(default=lambda: "")
 
 
 @dataclass
@@ -122,6 +132,9 @@ class Outcome:
     settled: dict[str, str] = field(default_factory=dict)
     """dedup key -> its new status (cancelled, or failed with its fallback done)"""
     hand_off: bool = False
+    new_tasks: list[Task] = field(default_factory=list)
+    arrangement: Promise | Plan | Settlement | None = None
+    """the arrangement this run changed (to store)"""
 
     def wake(self, at: datetime | None) -> None:
         if at is not None and (self.wake_at is None or at < self.wake_at):
@@ -166,8 +179,9 @@ class _Run:
         self.out.case = case
         self._join_new_invoices(case)
         self._cancel_unchased(case)
+        self._review_arrangement(case)
         if case.paused:
-            self._cancel_all(case, CancelReason.PAUSED)
+            self._cancel_all(case, CancelReason.PAUSED, keep_plan_reminders=True)
             self._note_pause_end(case)
             return self.out
         chased = [i for i in self._case_invoices(case, open_only=True) if i.chased]
@@ -240,6 +254,17 @@ class _Run:
     def _resolve(self, case: Case) -> None:
         closed = {i.closed_by for i in self._case_invoices(case, open_only=False)}
         outcome = next((o for key, o in _OUTCOME_PRIORITY if key in closed), CaseOutcome.PAID)
+        arrangement = self.s.arrangement
+        if isinstance(arrangement, Settlement) and arrangement.status is SettlementStatus.ACCEPTED:
+            outcome = CaseOutcome.SETTLED
+            arrangement.closed_on = self.today
+            self.out.arrangement = arrangement
+        elif isinstance(arrangement, Promise) and arrangement.open:
+            arrangement.status, arrangement.closed_on = PromiseStatus.VOID, self.today
+            self.out.arrangement = arrangement
+        elif isinstance(arrangement, Plan) and arrangement.running:
+            arrangement.status, arrangement.closed_on = PlanStatus.VOID, self.today
+            self.out.arrangement = arrangement
         case.resolve(outcome, now=self.now)
         self._cancel_all(case, CancelReason.CASE_RESOLVED)
         if case.hold_request_id is not None:
@@ -271,8 +296,12 @@ class _Run:
             reason = CancelReason.DISPUTED if any(i.disputed for i in mine) else CancelReason.PAID
             self._cancel(case, n, reason)
 
-    def _cancel_all(self, case: Case, reason: CancelReason) -> None:
+    def _cancel_all(
+        self, case: Case, reason: CancelReason, *, keep_plan_reminders: bool = False
+    ) -> None:
         for n in self.s.notifications:
+            if keep_plan_reminders and n.step.startswith(PLAN_STEP_PREFIX):
+                continue  # the plan replaces the ladder: its reminders are its own
             if n.status == "requested":
                 self._cancel(case, n, reason)
 
@@ -306,10 +335,13 @@ class _Run:
     def _run_due_rung(self, case: Case, chased: list[TrackedInvoice], anchor: date) -> None:
         steps = self.s.policy.steps
         days = (self.today - anchor).days
+        if case.run_now is not None and case.run_now >= len(steps):
+            case.run_now = None
+        forced = case.run_now if case.run_now is not None else -1
         due = [
             (index, step)
             for index, step in enumerate(steps)
-            if index >= case.stage and step.offset_days <= days
+            if index >= case.stage and (step.offset_days <= days or index <= forced)
         ]
         if not due:
             self._wake_for_next(case, anchor)
@@ -356,8 +388,11 @@ class _Run:
         anchor: date,
     ) -> bool:
         """Run one step; False when the rest of the rung must wait."""
-        claimed = [i for i in chased if i.reached(step.offset_days, self.today)]
-        also = [i for i in chased if not i.reached(step.offset_days, self.today)]
+        if case.run_now is not None and index <= case.run_now:
+            claimed, also = chased, []  # run early (a broken promise): about all it chases
+        else:
+            claimed = [i for i in chased if i.reached(step.offset_days, self.today)]
+            also = [i for i in chased if not i.reached(step.offset_days, self.today)]
         details = {
             "days_past_due": days,
             "claimed": [i.invoice_id for i in claimed],
@@ -370,25 +405,16 @@ class _Run:
         commands: list[str] = []
         if step.action is StepAction.CHARGE:
             commands = self._request_charges(case, step, claimed)
-        elif step.action is StepAction.CREDIT_HOLD:
-            if case.hold_request_id is None:
-                case.hold_request_id = request_id(case.case_id, "hold")
-                case.emit(
-                    CreditHoldRequested(
-                        request_id=case.hold_request_id,
-                        debtor_id=case.debtor_id,
-                        reason=f"{days} days overdue (collection case {case.case_id})",
-                    )
+        elif step.action is StepAction.CREDIT_HOLD and case.hold_request_id is None:
+            case.hold_request_id = request_id(case.case_id, "hold")
+            case.emit(
+                CreditHoldRequested(
+                    request_id=case.hold_request_id,
+                    debtor_id=case.debtor_id,
+                    reason=f"{days} days overdue (collection case {case.case_id})",
                 )
-                commands = [case.hold_request_id]
-        elif step.action is StepAction.CALL_TASK:
-            case.note(
-                self.now,
-                "task_recorded",
-                "collector call task recorded (call the debtor about the overdue invoices)",
-                step=step.key,
-                task_kind=step.task_kind.value,
             )
+            commands = [case.hold_request_id]
         case.step_executed(
             step=step.key,
             index=index,
@@ -398,6 +424,13 @@ class _Run:
             now=self.now,
             details=details | {"commands": commands},
         )
+        if step.action is StepAction.CALL_TASK:
+            self._new_task(
+                case,
+                step.task_kind,
+                step=step.key,
+                note=f"{days} days past due: call the debtor about the overdue invoices",
+            )
         if step.action is StepAction.HAND_OFF:
             self._hand_off(case, step, chased)
             return False
@@ -447,14 +480,6 @@ class _Run:
                 return False
         channels, unusable = channels_for_step(step.channels, self.s.reach)
         if not channels:
-            case.note(
-                self.now,
-                "task_recorded",
-                f"no usable contact for step {step.key}: a collector must find one",
-                step=step.key,
-                task_kind="no_usable_contact",
-                unusable=[c.value for c in unusable],
-            )
             case.await_charges(None)
             case.step_executed(
                 step=step.key,
@@ -463,7 +488,14 @@ class _Run:
                 inputs=inputs,
                 commands=(),
                 now=self.now,
-                details=details | {"no_usable_contact": True},
+                details=details
+                | {"no_usable_contact": True, "unusable": [c.value for c in unusable]},
+            )
+            self._new_task(
+                case,
+                TaskKind.NO_USABLE_CONTACT,
+                step=step.key,
+                note=f"no usable contact for step {step.key}: find one",
             )
             return True
         verdict = earliest_lawful(
@@ -559,18 +591,20 @@ class _Run:
         for n in self.s.notifications:
             if n.status != "failed" or n.fallback_done:
                 continue
-            if not any(i in chased_ids for i in n.invoice_ids):
+            if not any(i in chased_ids for i in n.invoice_ids) or not self.s.policy.has_step(
+                n.step
+            ):
+                # nothing it was about is chased any more, or a plan's reminder (no fallback)
                 self.out.settled[n.dedup_key] = "failed"
                 continue
             channels, _ = channels_for_step([n.channel], self.s.reach, used=used[n.step])
             if not channels:
-                case.note(
-                    self.now,
-                    "task_recorded",
-                    f"no usable contact after {n.channel.value} failed for step {n.step}: "
-                    "a collector must find one",
+                self._new_task(
+                    case,
+                    TaskKind.NO_USABLE_CONTACT,
                     step=n.step,
-                    task_kind="no_usable_contact",
+                    note=f"no usable contact after {n.channel.value} failed for step {n.step}: "
+                    "find one",
                 )
                 self.out.settled[n.dedup_key] = "failed"
                 continue
@@ -604,6 +638,158 @@ class _Run:
                 commands=keys,
             )
 
+    # -- tasks and arrangements ------------------------------------------------------------
+    def _new_task(self, case: Case, kind: TaskKind, *, step: str | None, note: str) -> Task:
+        due = self.today
+        if kind is TaskKind.CALL:
+            # Due on the first day the guard allows a call (cap, gap, days after a conversation).
+            verdict = earliest_lawful(
+                self.now,
+                rules=self.s.rules,
+                time_zone=self.zone,
+                country=self.s.profile.country,
+                history=self.s.history,
+                call=True,
+            )
+            due = local_day(verdict.at, self.zone)
+        task = Task(
+            tenant_id=case.tenant_id,
+            task_id=self.s.new_task_id(),
+            case_id=case.case_id,
+            debtor_id=case.debtor_id,
+            kind=kind,
+            due_on=due,
+            created_at=self.now,
+            step=step,
+            note=note[:1000],
+        )
+        case.add_task(task, now=self.now)
+        self.out.new_tasks.append(task)
+        return task
+
+    def _review_arrangement(self, case: Case) -> None:
+        """Close what fell due: a promise past its grace days is broken, an offer past its
+        date lapses; a plan announces its installments, reminds, completes or defaults."""
+        arrangement = self.s.arrangement
+        terms = self.s.policy.arrangements
+        if isinstance(arrangement, Promise):
+            if arrangement.open and self.today > arrangement.last_day:
+                break_promise(
+                    case,
+                    arrangement,
+                    today=self.today,
+                    now=self.now,
+                    escalate_to=self.s.policy.broken_promise_index(),
+                )
+                self.out.arrangement = arrangement
+        elif isinstance(arrangement, Settlement):
+            if (
+                arrangement.status is SettlementStatus.OFFERED
+                and self.today > arrangement.expires_on
+            ):
+                reason = LapseReason.UNDERPAID if arrangement.paid_minor else LapseReason.EXPIRED
+                lapse_settlement(case, arrangement, today=self.today, now=self.now, reason=reason)
+                self.out.arrangement = arrangement
+        elif isinstance(arrangement, Plan) and arrangement.running:
+            self.out.arrangement = arrangement
+            next_day = review_plan(
+                case,
+                arrangement,
+                today=self.today,
+                now=self.now,
+                missed_limit=terms.plan_missed_limit,
+            )
+            if arrangement.running:
+                self._plan_reminders(case, arrangement, terms.plan_reminder_days)
+                if next_day is not None:
+                    self.out.wake(local_start(next_day, self.s.rules, self.zone))
+
+    def _plan_reminders(self, case: Case, plan: Plan, days_before: int) -> None:
+        """Remind ``days_before`` each installment not yet covered, through the guard; a
+        reminder the guard holds past the due date is not sent."""
+        for installment in plan.installments:
+            if installment.number in plan.reminded or plan.covered(installment.number):
+                continue
+            remind_on = installment.due_on - timedelta(days=days_before)
+            if self.today < remind_on:
+                self.out.wake(local_start(remind_on, self.s.rules, self.zone))
+                return
+            if self.today > installment.due_on:
+                plan.reminded = (*plan.reminded, installment.number)
+                continue
+            self._plan_reminder(case, plan, installment)
+            return
+
+    def _plan_reminder(self, case: Case, plan: Plan, installment: PlannedInstallment) -> None:
+        channels, _ = channels_for_step([NotificationChannel.EMAIL], self.s.reach)
+        if not channels:
+            plan.reminded = (*plan.reminded, installment.number)
+            return
+        deadline = local_start(installment.due_on + timedelta(days=1), self.s.rules, self.zone)
+        verdict = earliest_lawful(
+            self.now,
+            rules=self.s.rules,
+            time_zone=self.zone,
+            country=self.s.profile.country,
+            history=self.s.history,
+            messages=len(channels),
+        )
+        key = plan.reminder_key(installment)
+        if not verdict.allowed_now:
+            if verdict.at < deadline:
+                case.defer(step=key, until=verdict.at, reasons=verdict.reasons, now=self.now)
+                self.out.wake(verdict.at)
+            else:
+                plan.reminded = (*plan.reminded, installment.number)
+                case.note(
+                    self.now,
+                    "reminder_skipped",
+                    f"installment {installment.number}'s reminder would reach the debtor only "
+                    f"after its due date: {'; '.join(verdict.reasons)}",
+                    step=key,
+                )
+            return
+        plan.reminded = (*plan.reminded, installment.number)
+        invoices = [i for i in self.s.invoices if i.invoice_id in plan.invoice_ids and i.is_open]
+        for channel in channels:
+            dedup = notification_dedup_key(case.case_id, key, channel)
+            case.emit(
+                NotificationRequested(
+                    dedup_key=dedup,
+                    case_id=case.case_id,
+                    debtor_id=case.debtor_id,
+                    step=key,
+                    channel=channel,
+                    template_key="reminder.pre_due",
+                    tone=Tone.FRIENDLY,
+                    locale=self.s.profile.language,
+                    invoice_ids=tuple(i.invoice_id for i in invoices)[:MAX_INVOICES_NAMED]
+                    or plan.invoice_ids[:MAX_INVOICES_NAMED],
+                    contact_rules=self.s.rules.in_force(self.s.profile.country),
+                    requested_at=self.now,
+                    expires_at=deadline,
+                )
+            )
+            self.out.new_notifications.append(
+                Notification(
+                    dedup_key=dedup,
+                    case_id=case.case_id,
+                    step=key,
+                    channel=channel,
+                    invoice_ids=plan.invoice_ids,
+                    status="requested",
+                    requested_at=self.now,
+                )
+            )
+        case.note(
+            self.now,
+            "plan_reminder",
+            f"reminder of installment {installment.number} "
+            f"({installment.amount_minor} minor units due {installment.due_on}) requested",
+            step=key,
+            plan_id=plan.plan_id,
+        )
+
     def _hand_off(self, case: Case, step: Step, chased: list[TrackedInvoice]) -> None:
         open_invoices = self._case_invoices(case, open_only=True)
         totals: dict[str, int] = {}
@@ -619,8 +805,8 @@ class _Run:
             steps_executed=case.stage,
             contact_attempts=len(attempts),
             last_contact_at=max(attempts) if attempts else None,
-            promises_broken=0,
-            plans_defaulted=0,
+            promises_broken=case.promises_broken,
+            plans_defaulted=case.plans_defaulted,
             disputes=sum(1 for i in open_invoices if i.disputed),
             summary=f"Handed off after {case.stage} steps of policy {case.policy_id} "
             f"v{case.policy_version}; {len(chased)} invoices chased, unpaid.",

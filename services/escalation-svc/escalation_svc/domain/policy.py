@@ -25,6 +25,8 @@ DEFAULT_POLICY_ID = "default"
 MIN_OFFSET_DAYS = -90
 MAX_OFFSET_DAYS = 3650
 MAX_STEPS = 30
+PLAN_STEP_PREFIX = "plan-installment-"
+"""Step keys of payment plans' reminders (``plan-installment-2-reminder``)."""
 
 
 class PolicyInvalid(ValueError):
@@ -78,6 +80,26 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ArrangementTerms:
+    """What the policy allows and does for promises, plans and settlements."""
+
+    promise_grace_days: int = 3
+    """days after a promised date before the promise counts broken"""
+    broken_promise_step: str | None = None
+    """the step a broken promise resumes at, at once (None, or passed already: the case's
+    next step, at once)"""
+    plan_grace_days: int = 5
+    plan_missed_limit: int = 2
+    """installments in arrears at once that default a plan"""
+    plan_reminder_days: int = 3
+    """days before each installment its reminder goes"""
+    settlement_max_discount_percent: int = 20
+    """the most a settlement may forgive, as a percentage of the balance it settles"""
+    settlement_max_days: int = 30
+    """the longest a settlement offer stays open"""
+
+
+@dataclass(frozen=True)
 class Policy:
     tenant_id: str
     policy_id: str
@@ -85,6 +107,7 @@ class Policy:
     name: str
     steps: tuple[Step, ...]
     rules: GuardRules = field(default_factory=GuardRules)
+    arrangements: ArrangementTerms = field(default_factory=ArrangementTerms)
     created_at: datetime | None = None
     archived: bool = False
     shipped: bool = field(default=False, compare=False)
@@ -94,6 +117,13 @@ class Policy:
 
     def index_of(self, key: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.key == key)
+
+    def has_step(self, key: str) -> bool:
+        return any(s.key == key for s in self.steps)
+
+    def broken_promise_index(self) -> int | None:
+        key = self.arrangements.broken_promise_step
+        return self.index_of(key) if key is not None and self.has_step(key) else None
 
 
 def validate_steps(
@@ -107,6 +137,11 @@ def validate_steps(
     seen: set[str] = set()
     for index, step in enumerate(steps):
         where = f"steps[{index}]"
+        if step.key.startswith(PLAN_STEP_PREFIX):
+            raise PolicyInvalid(
+                f"step keys starting {PLAN_STEP_PREFIX!r} are plan reminders'",
+                field=f"{where}.key",
+            )
         if step.key in seen:
             raise PolicyInvalid(f"step key {step.key!r} is used twice", field=f"{where}.key")
         seen.add(step.key)
@@ -228,5 +263,6 @@ def shipped_default(tenant_id: str) -> Policy:
         version=1,
         name="Default B2B ladder",
         steps=DEFAULT_STEPS,
+        arrangements=ArrangementTerms(broken_promise_step="plus-21-final-notice"),
         shipped=True,
     )

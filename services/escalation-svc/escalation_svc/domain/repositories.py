@@ -8,14 +8,16 @@ tenant and debtor to work on).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
+from escalation_svc.domain.arrangements import Arrangement, ArrangementFilter
 from escalation_svc.domain.case import Case, CaseFilter, TimelineEntry
 from escalation_svc.domain.contact_restriction import Restriction
 from escalation_svc.domain.debtor_profile import DebtorProfile
 from escalation_svc.domain.ladder_run import Notification
 from escalation_svc.domain.policy import Policy
+from escalation_svc.domain.task import DebtorScore, Priority, Task, TaskFilter
 from escalation_svc.domain.timer import Timer
 from escalation_svc.domain.tracked_invoice import TrackedInvoice
 
@@ -187,6 +189,44 @@ class Timers(Protocol):
     async def claim_due(self, now: datetime, limit: int) -> list[Timer]: ...
 
 
+class Arrangements(Protocol):
+    """Promises, plans and settlements (``kind``: promise, plan, settlement)."""
+
+    async def get(self, tenant_id: str, kind: str, arrangement_id: str) -> Arrangement | None: ...
+
+    async def in_force_for_cases(
+        self, tenant_id: str, case_ids: Collection[str]
+    ) -> dict[str, Arrangement]: ...
+
+    async def find(
+        self, tenant_id: str, kind: str, where: ArrangementFilter, *, after: str | None, limit: int
+    ) -> list[Arrangement]: ...
+
+    async def put(self, arrangement: Arrangement) -> None: ...
+
+    async def put_many(self, changed: Collection[Arrangement]) -> None: ...
+
+
+class Tasks(Protocol):
+    async def get(self, tenant_id: str, task_id: str) -> Task | None: ...
+
+    async def add_many(self, new: Sequence[Task]) -> None: ...
+
+    async def put(self, task: Task) -> None: ...
+
+    async def find(
+        self,
+        tenant_id: str,
+        where: TaskFilter,
+        *,
+        today: date,
+        after: tuple[int, str] | None,
+        limit: int,
+    ) -> list[tuple[Task, Priority]]: ...
+
+    async def put_score_if_newer(self, score: DebtorScore) -> None: ...
+
+
 class Repositories(Protocol):
     """``uow.repos`` in escalation-svc."""
 
@@ -210,3 +250,9 @@ class Repositories(Protocol):
 
     @property
     def timers(self) -> Timers: ...
+
+    @property
+    def arrangements(self) -> Arrangements: ...
+
+    @property
+    def tasks(self) -> Tasks: ...

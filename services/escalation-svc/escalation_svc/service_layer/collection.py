@@ -15,10 +15,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from debtflow_shared.catalog.escalation import PauseReason
 from debtflow_shared.catalog.notification import NotificationChannel
 from debtflow_shared.envelope import new_event_id
 from debtflow_shared.logging import get_logger
 from debtflow_shared.unit_of_work import AbstractUnitOfWork
+from escalation_svc.domain.arrangements import Arrangement
 from escalation_svc.domain.case import Case, CaseStatus
 from escalation_svc.domain.compliance_guard import ContactHistory, GuardRules
 from escalation_svc.domain.contact_channels import Reachability, addresses_from_profile
@@ -27,12 +29,14 @@ from escalation_svc.domain.debtor_profile import DebtorProfile
 from escalation_svc.domain.ladder_run import Notification, Situation, run_ladder
 from escalation_svc.domain.policy import DEFAULT_POLICY_ID, Policy
 from escalation_svc.domain.repositories import Repositories
+from escalation_svc.domain.task import Task
 from escalation_svc.domain.timer import Timer
 
 log = get_logger(__name__)
 
 UnitOfWork = AbstractUnitOfWork[Repositories]
 RETRY_SOON = timedelta(minutes=1)
+_ARRANGED = frozenset({PauseReason.PROMISE, PauseReason.PLAN, PauseReason.SETTLEMENT})
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,10 @@ async def advance_batch(
     )
     restrictions = await repos.contacts.restrictions_many(tenant_id, ids)
     failed = await repos.contacts.failed_addresses_many(tenant_id, ids)
+    arranged = await repos.arrangements.in_force_for_cases(
+        tenant_id,
+        [c.case_id for c in current.values() if any(p.reason in _ARRANGED for p in c.pauses)],
+    )
     policies = _Policies(repos, tenant_id)
     default = await policies.default()
     attempts = await repos.contacts.attempts_since_many(
@@ -102,6 +110,8 @@ async def advance_batch(
     settled: dict[str, str] = {}
     due: dict[str, datetime | None] = {t.debtor_id: None for t in locked}
     opened: list[str] = []
+    new_tasks: list[Task] = []
+    changed_arrangements: list[Arrangement] = []
     for timer in locked:
         debtor_id = timer.debtor_id
         profile = profiles.get(debtor_id)
@@ -133,6 +143,8 @@ async def advance_batch(
                 overdue_reported=timer.overdue_reported,
                 reopened_by_reversal=timer.reopened_by_reversal,
                 inherited_stage=inherited,
+                arrangement=arranged.get(case.case_id) if case else None,
+                new_task_id=lambda: str(new_event_id()),
             )
         )
         result = outcome.case
@@ -141,6 +153,9 @@ async def advance_batch(
             joined.extend((invoice_id, result.case_id) for invoice_id in outcome.joined)
             requested.extend((debtor_id, n) for n in outcome.new_notifications)
             settled.update(outcome.settled)
+            new_tasks.extend(outcome.new_tasks)
+            if outcome.arrangement is not None:
+                changed_arrangements.append(outcome.arrangement)
             if outcome.hand_off:
                 result.case_file = await _case_file(repos, profile, result)
             if result.status is CaseStatus.RESOLVED:
@@ -158,6 +173,8 @@ async def advance_batch(
     await repos.notifications.add_many(tenant_id, requested)
     await repos.notifications.settle_many(tenant_id, settled)
     await repos.cases.save_many(changed)
+    await repos.tasks.add_many(new_tasks)
+    await repos.arrangements.put_many(changed_arrangements)
     await repos.timers.set_many(tenant_id, due, cleared=opened)
     return results
 
@@ -234,6 +251,14 @@ HISTORY_DAYS = 62
 
 def _history_days(rules: GuardRules) -> int:
     return max(HISTORY_DAYS, rules.window_days, rules.call_block_days + 1)
+
+
+async def contact_history(
+    uow: UnitOfWork, tenant_id: str, debtor_id: str, rules: GuardRules
+) -> ContactHistory:
+    """What the guard counts for one debtor now (attempts, the last conversation)."""
+    since = uow.clock.now() - timedelta(days=_history_days(rules))
+    return _history(await uow.repos.contacts.attempts_since(tenant_id, debtor_id, since))
 
 
 def _history(attempts: list[tuple[datetime, bool]]) -> ContactHistory:

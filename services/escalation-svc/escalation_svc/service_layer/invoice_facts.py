@@ -29,6 +29,7 @@ from debtflow_shared.catalog.invoice import (
 from debtflow_shared.catalog.money import Money
 from debtflow_shared.event_consumer import ReceivedEvent
 from escalation_svc.domain.tracked_invoice import tracked_from
+from escalation_svc.service_layer.arrangements import credit_payment_received
 from escalation_svc.service_layer.collection import Note, UnitOfWork, advance_in
 
 InvoiceFact = (
@@ -120,6 +121,7 @@ async def on_payment_received(event: ReceivedEvent[PaymentReceived], uow: UnitOf
     tenant_id = event.tenant_id
     await uow.repos.timers.lock(tenant_id, payment.debtor_id)
     await _keep(uow, tenant_id, [a.invoice for a in payment.allocations])
+    await credit_payment_received(uow, tenant_id, payment)
     note = Note(
         "payment_received",
         f"payment of {_amount(payment.amount)} received on {payment.received_on}",

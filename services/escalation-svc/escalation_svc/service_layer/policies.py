@@ -6,11 +6,12 @@ take. Validation at save refuses the whole policy, naming the step and field at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from escalation_svc.domain.compliance_guard import GuardRules
 from escalation_svc.domain.policy import (
     DEFAULT_POLICY_ID,
+    ArrangementTerms,
     DefaultPolicyIsPermanent,
     Policy,
     PolicyExists,
@@ -27,6 +28,7 @@ class PolicyDraft:
     name: str
     steps: tuple[Step, ...]
     rules: GuardRules
+    arrangements: ArrangementTerms = field(default_factory=ArrangementTerms)
 
 
 def validate_policy(draft: PolicyDraft) -> None:
@@ -35,6 +37,11 @@ def validate_policy(draft: PolicyDraft) -> None:
     rules = draft.rules
     if rules.local_from >= rules.local_until:
         raise PolicyInvalid("local_from must be before local_until", field="rules.local_from")
+    step = draft.arrangements.broken_promise_step
+    if step is not None and not any(s.key == step for s in draft.steps):
+        raise PolicyInvalid(
+            f"no step {step!r} in the policy", field="arrangements.broken_promise_step"
+        )
 
 
 async def create_policy(
@@ -110,5 +117,6 @@ def _version(
         name=draft.name,
         steps=draft.steps,
         rules=draft.rules,
+        arrangements=draft.arrangements,
         created_at=uow.clock.now(),
     )
