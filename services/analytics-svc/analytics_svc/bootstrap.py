@@ -8,6 +8,7 @@ from analytics_svc import consumers
 from analytics_svc.adapters.repositories import SqlRepositories
 from analytics_svc.adapters.tables import metadata, platform
 from analytics_svc.api import aging, debtor_ledger, effectiveness, kpis, outcomes
+from analytics_svc.service_layer.scoring_runs import run_daily_scoring
 from debtflow_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -38,4 +39,5 @@ DEFINITION = ServiceDefinition(
         ("outcomes", "Promise-kept, plan completion, settlement, dispute and cure rates"),
         ("ledger", "One debtor's invoices, payments, credit notes and charges, from events"),
     ],
+    background=[run_daily_scoring],
 )
