@@ -16,6 +16,10 @@ from enum import StrEnum
 
 from analytics_svc.domain.ledger import EntryKind
 from analytics_svc.domain.payment_history import Change, DebtorHistory, InvoiceHistory, Promise
+from debtflow_shared.bus.base import OutboundMessage
+from debtflow_shared.catalog.escalation import PromiseBroken, PromiseKept, PromiseMade
+from tests.analytics_svc.collection_events import escalation_event, instant
+from tests.analytics_svc.ledger_events import InvoiceStory, debtor_upserted
 
 TENANT = "tenant-a"
 START = date(2024, 1, 1)
@@ -137,3 +141,58 @@ def generate(debtors: int, months: int, *, seed: int = 7) -> list[GeneratedDebto
             )
         generated.append(debtor)
     return generated
+
+
+def messages_of(debtors: list[GeneratedDebtor], known_through: date) -> list[OutboundMessage]:
+    """The events invoice-svc and escalation-svc would have published of ``debtors`` by the
+    end of ``known_through`` (a dispute opens and is rejected the same day)."""
+    found: list[OutboundMessage] = []
+    for debtor in debtors:
+        found.append(debtor_upserted(debtor.debtor_id, f"Debtor {debtor.debtor_id}"))
+        for p in debtor.invoices:
+            if p.issue_date > known_through:
+                continue
+            story = InvoiceStory(
+                p.invoice_id, debtor.debtor_id, p.amount_minor, p.issue_date, p.due_date
+            )
+            found.append(story.issued())
+            if p.disputed_on is not None and p.disputed_on <= known_through:
+                dispute = f"dsp-{p.invoice_id}"
+                found.append(story.disputed(p.disputed_on, dispute))
+                found.append(story.dispute_rejected(p.disputed_on, dispute))
+            if p.paid_on is not None and p.paid_on <= known_through:
+                found.extend(story.paid(p.amount_minor, p.paid_on, f"pay-{p.invoice_id}"))
+        for n, promise in enumerate(debtor.promises):
+            if promise.made_on is None or promise.made_on > known_through:
+                continue
+            found.append(
+                promise_made(debtor.debtor_id, f"prm-{debtor.debtor_id}-{n}", promise.made_on)
+            )
+            if promise.closed_on is not None and promise.closed_on <= known_through:
+                found.append(
+                    promise_closed(debtor.debtor_id, f"prm-{debtor.debtor_id}-{n}", promise)
+                )
+    return found
+
+
+def promise_made(debtor_id: str, promise_id: str, on: date) -> OutboundMessage:
+    return escalation_event(
+        PromiseMade,
+        on,
+        debtor_id,
+        promise_id=promise_id,
+        made_at=instant(on),
+        promised_on=(on + timedelta(days=10)).isoformat(),
+    )
+
+
+def promise_closed(debtor_id: str, promise_id: str, promise: Promise) -> OutboundMessage:
+    assert promise.closed_on is not None
+    on = promise.closed_on
+    if promise.outcome == "kept":
+        return escalation_event(
+            PromiseKept, on, debtor_id, promise_id=promise_id, kept_on=on.isoformat()
+        )
+    return escalation_event(
+        PromiseBroken, on, debtor_id, promise_id=promise_id, broken_on=on.isoformat()
+    )

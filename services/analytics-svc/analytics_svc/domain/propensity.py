@@ -46,7 +46,7 @@ class DebtorScore:
     score: Decimal
     segment: RiskSegment
     factors: tuple[Factor, ...]
-    currency: str | None
+    currency: str
     open_balance_minor: int
     expected_recovery_minor: int
     model_version: str
@@ -95,6 +95,8 @@ def score_debtor(
     """Score ``history`` as known at the end of ``as_of``."""
     f = features_of(history, as_of)
     currency = history.scoring_currency
+    if currency is None:
+        raise ValueError(f"debtor {history.debtor_id} has no currency and no invoice to score")
     if model is None:
         contributions = scorecard.contributions(f)
         probability = scorecard.probability(f)

@@ -69,7 +69,6 @@ def debtors_to_rescore(events: Sequence[Consumed]) -> dict[str, set[str]]:
 def _event(
     score: DebtorScore, version: int, last: PublishedScore | None, uow: UnitOfWork
 ) -> DebtorRiskScored:
-    assert score.currency is not None
     return DebtorRiskScored(
         debtor_id=score.debtor_id,
         version=version,

@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.Column("score_e4", sa.Integer(), nullable=False),
         sa.Column("segment", sa.String(length=30), nullable=False),
         sa.Column("factors", sa.Text(), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("open_balance_minor", sa.BigInteger(), nullable=False),
         sa.Column("expected_recovery_minor", sa.BigInteger(), nullable=False),
         sa.Column("model_version", sa.String(length=100), nullable=False),
