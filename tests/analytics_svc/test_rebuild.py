@@ -142,7 +142,7 @@ async def test_a_rebuild_scores_again_and_publishes_no_score_that_did_not_move(
         versions = sum(p.version for p in published.values())
 
         async def all_arrived() -> bool:
-            return len(seen.messages) >= versions
+            return bool(len(seen.messages) >= versions)
 
         await eventually(all_arrived, message="the scores were never all published")
         async with analytics.runtime.engine.begin() as connection:

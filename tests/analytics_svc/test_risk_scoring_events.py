@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from analytics_svc.service_layer.scoring_runs import score_daily_once
 from debtflow_shared.bus.base import OutboundMessage
@@ -56,7 +57,7 @@ async def last_published(analytics: Analytics, debtor_id: str) -> tuple[int, Dec
     return found[debtor_id].version, found[debtor_id].score
 
 
-def scored(envelopes: list[Envelope], debtor_id: str) -> list[dict[str, object]]:
+def scored(envelopes: list[Envelope], debtor_id: str) -> list[dict[str, Any]]:
     return [e.data for e in envelopes if e.type == RISK_SCORED and e.subject == debtor_id]
 
 
