@@ -48,6 +48,13 @@ CASES = [
     Case("GET", "/debtors/{debtor_id}/risk", "not_found"),
     Case("GET", "/risk/expected-recovery", "own", {"currency": "GBP"}),
     Case("GET", "/risk/model", "own"),
+    Case("GET", "/forecast", "own", {"currency": "GBP", "as_of": "2026-01-20"}),
+    Case(
+        "GET",
+        "/forecast/backtest",
+        "own",
+        {"currency": "GBP", "from": "2025-10-01", "to": "2025-11-01"},
+    ),
 ]
 
 

@@ -25,6 +25,7 @@ from analytics_svc.domain.ledger import EntryKind, LedgerEntry
 from analytics_svc.domain.lifecycles import Lifecycle, LifecycleKind
 from analytics_svc.domain.payment_history import (
     DebtorHistory,
+    InvoiceHistory,
     add_lifecycles,
     invoice_histories,
 )
@@ -83,6 +84,13 @@ class RiskRepository:
     async def lock_debtors(self, tenant_id: str, debtor_ids: Collection[str]) -> None:
         await lock_all(self._session, (f"analytics:risk:{tenant_id}:{d}" for d in debtor_ids))
 
+    async def debtor_ids(self, tenant_id: str) -> list[str]:
+        e = ledger_entries.c
+        rows = await self._session.execute(
+            select(e.debtor_id).where(e.tenant_id == tenant_id).distinct().order_by(e.debtor_id)
+        )
+        return [debtor_id for (debtor_id,) in rows]
+
     async def lock_daily_run(self, tenant_id: str) -> None:
         await lock_all(self._session, [f"analytics:risk-run:{tenant_id}"])
 
@@ -135,6 +143,15 @@ class RiskRepository:
             if debtor_id in histories:
                 add_lifecycles(histories[debtor_id], items)
         return [histories[k] for k in sorted(histories)]
+
+    async def invoices(self, tenant_id: str, currency: str) -> list[InvoiceHistory]:
+        e = ledger_entries.c
+        rows = await self._session.execute(
+            select(ledger_entries).where(e.tenant_id == tenant_id, e.currency == currency)
+        )
+        return invoice_histories(
+            LedgerEntry(**(dict(row) | {"kind": EntryKind(row["kind"])})) for row in rows.mappings()
+        )
 
     async def model(self, tenant_id: str) -> ModelInForce | None:
         row = (

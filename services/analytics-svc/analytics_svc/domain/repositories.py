@@ -16,7 +16,7 @@ from analytics_svc.domain.effectiveness import TouchOutcome
 from analytics_svc.domain.ledger import LedgerEntry
 from analytics_svc.domain.lifecycles import Lifecycle
 from analytics_svc.domain.observations import DebtorFact, Facts, InvoiceObservation, PaymentFact
-from analytics_svc.domain.payment_history import DebtorHistory
+from analytics_svc.domain.payment_history import DebtorHistory, InvoiceHistory
 from analytics_svc.domain.propensity import DebtorScore, PublishedScore
 from analytics_svc.domain.propensity_model import ModelInForce
 from analytics_svc.domain.touches import TouchFact, TouchKind
@@ -135,6 +135,10 @@ class Risk(Protocol):
         """Hold these debtors' scores until commit (one transaction rescores one at a time)."""
         ...
 
+    async def debtor_ids(self, tenant_id: str) -> list[str]:
+        """Every debtor with an invoice, by id."""
+        ...
+
     async def lock_daily_run(self, tenant_id: str) -> None:
         """Hold the tenant's daily run until commit (one replica runs it)."""
         ...
@@ -143,6 +147,10 @@ class Risk(Protocol):
         self, tenant_id: str, debtor_ids: Collection[str] | None = None
     ) -> list[DebtorHistory]:
         """Each debtor's invoices, promises and disputes (every debtor's, if None), by id."""
+        ...
+
+    async def invoices(self, tenant_id: str, currency: str) -> list[InvoiceHistory]:
+        """Every invoice in ``currency`` with its dated changes (forecasts read them)."""
         ...
 
     async def model(self, tenant_id: str) -> ModelInForce | None: ...

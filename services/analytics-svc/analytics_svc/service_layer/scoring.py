@@ -1,4 +1,5 @@
-"""Propensity-to-pay scoring: rescoring debtors on the events that move a score, the daily
+"""Propensity-to-pay scoring: rescoring debtors on the events that move a score (payments,
+promises, disputes, and whatever changes what they owe), the daily
 run that chooses the tenant's model and rescores everyone, and publishing
 ``debtor.risk_scored`` only when a score moved enough (``domain/propensity.py``).
 
@@ -29,8 +30,9 @@ from analytics_svc.domain.risk_features import examples_of
 from debtflow_shared.catalog.analytics import DebtorRiskScored, FactorEffect, RiskFactor
 from debtflow_shared.catalog.escalation import PromiseBroken, PromiseKept, PromiseMade
 from debtflow_shared.catalog.invoice import (
-    InvoiceDisputed,
-    InvoiceDisputeResolved,
+    InvoiceDueSoon,
+    InvoiceOverdue,
+    InvoiceState,
     PaymentReceived,
     PaymentReversed,
 )
@@ -53,7 +55,9 @@ class ScoringPolicy:
 
 
 def debtors_to_rescore(events: Sequence[Consumed]) -> dict[str, set[str]]:
-    """Per tenant, the debtors a payment, promise or dispute event names."""
+    """Per tenant, the debtors a payment, promise, dispute or other change of what they owe
+    names (an invoice issued, credited, charged, written off: expected recovery follows the
+    balance). Due-soon and overdue notices change nothing owed; the daily run ages scores."""
     found: dict[str, set[str]] = defaultdict(set)
     for event in events:
         payload = event.payload
@@ -61,8 +65,10 @@ def debtors_to_rescore(events: Sequence[Consumed]) -> dict[str, set[str]]:
             payload, PaymentReceived | PaymentReversed | PromiseMade | PromiseKept | PromiseBroken
         ):
             found[event.tenant_id].add(payload.debtor_id)
-        elif isinstance(payload, InvoiceDisputed | InvoiceDisputeResolved):
-            found[event.tenant_id].add(payload.invoice.debtor_id)
+        elif isinstance(payload, InvoiceDueSoon | InvoiceOverdue):
+            continue
+        elif isinstance(state := getattr(payload, "invoice", None), InvoiceState):
+            found[event.tenant_id].add(state.debtor_id)
     return found
 
 
@@ -100,11 +106,15 @@ async def rescore_in(
     model = await risk.model(tenant_id)
     trained = model.choice.model if model else None
     base_rate = model.base_rate if model else NO_HISTORY_BASE_RATE
+    # Lock before reading: a rescore (the daily run's, a consumer's) waits for another one
+    # of the same debtor to commit, then reads what it committed.
+    await risk.lock_debtors(
+        tenant_id, debtor_ids if debtor_ids is not None else await risk.debtor_ids(tenant_id)
+    )
     histories = [
         h for h in await risk.histories(tenant_id, debtor_ids) if h.invoices and h.scoring_currency
     ]
     ids = [h.debtor_id for h in histories]
-    await risk.lock_debtors(tenant_id, ids)
     last = await risk.published(tenant_id, ids)
     scores = [score_debtor(h, as_of, trained, base_rate) for h in histories]
     now = uow.clock.now()
