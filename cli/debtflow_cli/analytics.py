@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from analytics_svc.service_layer.rebuild import CHUNK, rebuild
+from analytics_svc.service_layer.scoring_runs import policy_of
+from analytics_svc.settings import AnalyticsSettings
 from debtflow_cli.suite import members
 from debtflow_shared.auth import TokenVerifier
 from debtflow_shared.clock import SystemClock
@@ -32,16 +34,17 @@ analytics_app = typer.Typer(
 def rebuild_command(
     chunk: Annotated[int, typer.Option(min=1, max=100_000, help="events per transaction")] = CHUNK,
 ) -> None:
-    """Recompute every read model (ledger, aging, KPIs) from the event log."""
+    """Recompute every read model (ledger, aging, KPIs, scores) from the event log."""
     platform = PlatformSettings()
     configure_logging(platform.log_level, json=platform.log_json)
     (member,) = members(["analytics"])
     console = Console(stderr=True)
 
     async def go() -> int:
+        settings = member.settings(platform)
         runtime = ServiceRuntime(
             member.definition,
-            member.settings(platform),
+            settings,
             bus=build_bus(platform, "debtflow-analytics-rebuild"),  # never started
             clock=SystemClock(),
             verifier=TokenVerifier({}),
@@ -59,7 +62,8 @@ def rebuild_command(
                 def advance(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total)
 
-                return await rebuild(runtime.uow, progress=advance, chunk=chunk)
+                scoring = policy_of(settings) if isinstance(settings, AnalyticsSettings) else None
+                return await rebuild(runtime.uow, progress=advance, chunk=chunk, scoring=scoring)
         finally:
             await runtime.engine.dispose()
 

@@ -54,9 +54,9 @@ class Analytics:
 
 
 @contextlib.asynccontextmanager
-async def running_analytics(backend: Backend) -> AsyncIterator[Analytics]:
+async def running_analytics(backend: Backend, **overrides: Any) -> AsyncIterator[Analytics]:
     async with (
-        backend.service(ANALYTICS, AnalyticsSettings) as runtime,
+        backend.service(ANALYTICS, AnalyticsSettings, **overrides) as runtime,
         api_client(runtime) as client,
     ):
         yield Analytics(backend, runtime, client)

@@ -56,3 +56,34 @@ async def test_the_demo_tenants_aging_matches_invoice_svcs_statements(backend: B
         )
         assert kpis.status_code == 200, kpis.text
         assert kpis.json()["ending_ar_minor"] == sum(expected["GBP"].values())
+
+
+async def test_the_demo_debtors_have_scores_with_reasons_and_the_forecast_answers(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+        running_analytics(backend) as analytics,
+        api_client(invoice) as ledger,
+    ):
+        await seed_demo(invoice)
+        reader = bearer(backend.token(DEMO_TENANT, "debtors:read"))
+        debtors = (await ledger.get("/v1/debtors", headers=reader)).json()["items"]
+
+        async def all_scored() -> bool:
+            for debtor in debtors:
+                answer = await analytics.get(f"/v1/debtors/{debtor['id']}/risk", DEMO_TENANT)
+                if answer.status_code != 200:
+                    return False
+            return True
+
+        await eventually(all_scored, message="not every demo debtor was scored")
+        for debtor in debtors:
+            risk = (await analytics.get(f"/v1/debtors/{debtor['id']}/risk", DEMO_TENANT)).json()
+            assert risk["name"] == debtor["name"]
+            assert risk["top_factors"], risk
+            assert all(f["factor"] for f in risk["top_factors"])
+        forecast = await analytics.get("/v1/forecast", DEMO_TENANT, currency="GBP")
+        assert forecast.status_code == 200, forecast.text
+        assert len(forecast.json()["weeks"]) == 13
+        assert forecast.json()["open_minor"] > 0

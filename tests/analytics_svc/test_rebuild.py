@@ -11,8 +11,16 @@ import pytest
 from sqlalchemy import delete
 from typer.testing import CliRunner
 
-from analytics_svc.adapters.tables import ledger_entries, lifecycles, payments, touches
+from analytics_svc.adapters.tables import (
+    ledger_entries,
+    lifecycles,
+    payments,
+    risk_models,
+    risk_scores,
+    touches,
+)
 from analytics_svc.service_layer.rebuild import rebuild
+from analytics_svc.service_layer.scoring_runs import score_daily_once
 from debtflow_cli.main import app
 from debtflow_shared.catalog.escalation import CaseOpened
 from tests.analytics_svc.analytics_world import Analytics, running_analytics
@@ -25,7 +33,7 @@ from tests.analytics_svc.collection_events import (
 )
 from tests.analytics_svc.ledger_events import InvoiceStory
 from tests.analytics_svc.worked_example import K, worked_example
-from tests.support.harness import Backend
+from tests.support.harness import Backend, eventually
 
 Q1 = {"currency": "GBP", "start": "2026-01-01", "end": "2026-03-31"}
 
@@ -106,3 +114,43 @@ async def test_debtflow_analytics_rebuild_shows_progress_and_arrives_at_the_same
         assert "replaying events" in result.output
         assert f"from {len(a_busier_quarter())} events" in result.output
         assert await reports(analytics) == before
+
+
+async def risk_reports(analytics: Analytics) -> list[Any]:
+    asked = [
+        ("/v1/risk/model", {}),
+        ("/v1/risk/expected-recovery", {"currency": "GBP"}),
+        *((f"/v1/debtors/{d}/risk", {}) for d in ("d-1", "d-2", "d-3", "d-4")),
+    ]
+    answers = [await analytics.get(path, **params) for path, params in asked]
+    return [(a.status_code, a.json()) for a in answers]
+
+
+async def test_a_rebuild_scores_again_and_publishes_no_score_that_did_not_move(
+    backend: Backend,
+) -> None:
+    async with (
+        backend.probe("debtor.risk_scored") as seen,
+        running_analytics(backend) as analytics,
+    ):
+        await analytics.send(*a_busier_quarter())
+        await score_daily_once(analytics.runtime, force=True)
+        before = await risk_reports(analytics)
+        assert {status for status, _ in before} == {200}
+        async with analytics.runtime.uow() as uow:
+            published = await uow.repos.risk.published("tenant-a", ["d-1", "d-2", "d-3", "d-4"])
+        versions = sum(p.version for p in published.values())
+
+        async def all_arrived() -> bool:
+            return bool(len(seen.messages) >= versions)
+
+        await eventually(all_arrived, message="the scores were never all published")
+        async with analytics.runtime.engine.begin() as connection:
+            await connection.execute(delete(risk_scores))
+            await connection.execute(delete(risk_models))
+        assert await risk_reports(analytics) != before
+        await rebuild(analytics.runtime.uow)
+        assert await risk_reports(analytics) == before
+        async with analytics.runtime.uow() as uow:
+            again = await uow.repos.risk.published("tenant-a", ["d-1", "d-2", "d-3", "d-4"])
+        assert again == published

@@ -45,6 +45,16 @@ CASES = [
     Case("GET", "/effectiveness/variants", "own", {"a": "b", "b": "a", **MARCH}),
     Case("GET", "/outcomes", "own", MARCH),
     Case("GET", "/debtors/{debtor_id}/ledger", "not_found"),
+    Case("GET", "/debtors/{debtor_id}/risk", "not_found"),
+    Case("GET", "/risk/expected-recovery", "own", {"currency": "GBP"}),
+    Case("GET", "/risk/model", "own"),
+    Case("GET", "/forecast", "own", {"currency": "GBP", "as_of": "2026-01-20"}),
+    Case(
+        "GET",
+        "/forecast/backtest",
+        "own",
+        {"currency": "GBP", "from": "2025-10-01", "to": "2025-11-01"},
+    ),
 ]
 
 
@@ -86,6 +96,7 @@ async def test_tenant_b_sees_none_of_tenant_as_figures_through_any_route(backend
                 assert '"cases_opened":1' not in response.text, where
                 assert str(300 * 100_000) not in response.text, where
         # The same reports are A's figures for A.
+        assert (await analytics.json("/v1/debtors/d-2/risk"))["debtor_id"] == "d-2"
         a_aging = await analytics.json("/v1/aging", as_of="2026-03-31")
         assert a_aging["currencies"][0]["total"]["total"] == 300 * 100_000
         a_steps = await analytics.json("/v1/effectiveness", dimension="step", **MARCH)

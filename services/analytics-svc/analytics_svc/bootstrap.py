@@ -7,7 +7,16 @@ from pathlib import Path
 from analytics_svc import consumers
 from analytics_svc.adapters.repositories import SqlRepositories
 from analytics_svc.adapters.tables import metadata, platform
-from analytics_svc.api import aging, debtor_ledger, effectiveness, kpis, outcomes
+from analytics_svc.api import (
+    aging,
+    debtor_ledger,
+    effectiveness,
+    forecast,
+    kpis,
+    outcomes,
+    risk,
+)
+from analytics_svc.service_layer.scoring_runs import run_daily_scoring
 from debtflow_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -24,6 +33,9 @@ DEFINITION = ServiceDefinition(
         effectiveness.router,
         outcomes.router,
         debtor_ledger.router,
+        risk.debtor_router,
+        risk.router,
+        forecast.router,
     ],
     repositories=SqlRepositories,
     handlers=consumers.handlers,
@@ -37,5 +49,8 @@ DEFINITION = ServiceDefinition(
         ),
         ("outcomes", "Promise-kept, plan completion, settlement, dispute and cure rates"),
         ("ledger", "One debtor's invoices, payments, credit notes and charges, from events"),
+        ("risk", "Propensity-to-pay scores with reasons, expected recovery, the model in force"),
+        ("forecast", "Expected collections for 30/60/90 days by week, and its back-test (WAPE)"),
     ],
+    background=[run_daily_scoring],
 )

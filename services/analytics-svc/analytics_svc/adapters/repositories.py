@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analytics_svc.adapters.event_log_repository import EventLogRepository
 from analytics_svc.adapters.ledger_repository import LedgerRepository
 from analytics_svc.adapters.lifecycle_repository import LifecycleRepository
+from analytics_svc.adapters.risk_repository import RiskRepository
 from analytics_svc.adapters.touch_repository import TouchRepository
 
 
@@ -18,3 +19,4 @@ class SqlRepositories:
         self.ledger = LedgerRepository(session)
         self.touches = TouchRepository(session)
         self.lifecycles = LifecycleRepository(session)
+        self.risk = RiskRepository(session)

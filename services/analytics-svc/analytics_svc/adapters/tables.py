@@ -96,6 +96,8 @@ debtors = Table(
     Column("name", String(300), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("time_zone", String(64), nullable=False),
+    Column("credit_limit_minor", BigInteger, nullable=True),
+    Column("credit_limit_currency", String(3), nullable=True),
     PrimaryKeyConstraint("tenant_id", "debtor_id", name="pk_debtors"),
 )
 
@@ -158,8 +160,69 @@ lifecycles = Table(
     Column("outcome", String(20), nullable=True),
     Column("currency", String(3), nullable=True),
     Column("amount_minor", BigInteger, nullable=True),
+    Column("debtor_id", String(64), nullable=True),
     PrimaryKeyConstraint("tenant_id", "kind", "item_id", name="pk_lifecycles"),
     Index("ix_lifecycles_tenant_subject", "tenant_id", "subject_id"),
+    Index("ix_lifecycles_tenant_debtor", "tenant_id", "debtor_id"),
+)
+
+# Each debtor's current propensity-to-pay score (domain/propensity.py); scores are kept in
+# ten-thousandths (0.6200 is 6200), exactly as published.
+risk_scores = Table(
+    "risk_scores",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("score_e4", Integer, nullable=False),
+    Column("segment", String(30), nullable=False),
+    Column("factors", Text, nullable=False),  # JSON: [{"feature", "factor", "effect"}]
+    Column("currency", String(3), nullable=False),
+    Column("open_balance_minor", BigInteger, nullable=False),
+    Column("expected_recovery_minor", BigInteger, nullable=False),
+    Column("model_version", String(100), nullable=False),
+    Column("scored_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id", name="pk_risk_scores"),
+    Index(
+        "ix_risk_scores_tenant_currency_recovery",
+        "tenant_id",
+        "currency",
+        "expected_recovery_minor",
+        "debtor_id",
+    ),
+)
+
+# The tenant's model in force, chosen on the day's scoring run (domain/propensity_model.py).
+risk_models = Table(
+    "risk_models",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("chosen_on", Date, nullable=False),
+    Column("model_version", String(100), nullable=False),
+    Column("model", Text, nullable=True),  # JSON of the trained model; null: the scorecard
+    Column("reason", String(300), nullable=False),
+    Column("base_rate_e4", Integer, nullable=False),
+    Column("examples", Integer, nullable=False),
+    Column("test_from", Date, nullable=True),
+    Column("train_examples", Integer, nullable=True),
+    Column("test_examples", Integer, nullable=True),
+    Column("model_auc_e4", Integer, nullable=True),
+    Column("scorecard_auc_e4", Integer, nullable=True),
+    PrimaryKeyConstraint("tenant_id", name="pk_risk_models"),
+)
+
+# The last debtor.risk_scored published per debtor: not a read model (a rebuild keeps it),
+# it is what escalation-svc was told, so a rebuild's rescoring republishes only real moves.
+risk_publications = Table(
+    "risk_publications",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("score_e4", Integer, nullable=False),
+    Column("segment", String(30), nullable=False),
+    Column("published_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "debtor_id", name="pk_risk_publications"),
 )
 
 READ_MODELS = (
@@ -170,5 +233,7 @@ READ_MODELS = (
     touches,
     touch_invoices,
     lifecycles,
+    risk_scores,
+    risk_models,
 )
 """Every table derived from ``event_log``: what a rebuild empties and fills again."""

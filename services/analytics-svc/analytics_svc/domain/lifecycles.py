@@ -51,6 +51,7 @@ class Lifecycle:
     outcome: str | None = None
     currency: str | None = None
     amount_minor: int | None = None
+    debtor_id: str | None = None  # whose it is (scoring reads a debtor's promises, disputes)
 
 
 def merge_lifecycle(stored: Lifecycle | None, new: Lifecycle) -> Lifecycle:
@@ -64,6 +65,7 @@ def merge_lifecycle(stored: Lifecycle | None, new: Lifecycle) -> Lifecycle:
         "outcome",
         "currency",
         "amount_minor",
+        "debtor_id",
     )
     known = {
         f: getattr(new, f) if getattr(new, f) is not None else getattr(stored, f) for f in fields
@@ -73,6 +75,14 @@ def merge_lifecycle(stored: Lifecycle | None, new: Lifecycle) -> Lifecycle:
 
 def lifecycles_of(tenant_id: str, payload: Any, day: date) -> list[Lifecycle]:
     """What ``payload`` (recorded on UTC ``day``) says of a lifecycle (most say nothing)."""
+    found = _lifecycles_of(tenant_id, payload, day)
+    debtor_id = getattr(payload, "debtor_id", None)
+    if isinstance(payload, InvoiceDisputed | InvoiceDisputeResolved):
+        debtor_id = payload.invoice.debtor_id
+    return [replace(item, debtor_id=debtor_id) for item in found]
+
+
+def _lifecycles_of(tenant_id: str, payload: Any, day: date) -> list[Lifecycle]:
     t, k = tenant_id, LifecycleKind
     match payload:
         case PromiseMade():

@@ -73,6 +73,8 @@ class DebtorFact:
     name: str
     currency: str
     time_zone: str
+    credit_limit_minor: int | None = None
+    credit_limit_currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def _add(facts: Facts, event: Consumed) -> None:
             )
         )
     elif isinstance(payload, DebtorUpserted | DebtorUpsertedV2):
+        limit = payload.credit_policy.credit_limit
         facts.debtors.append(
             DebtorFact(
                 tenant_id=event.tenant_id,
@@ -178,6 +181,8 @@ def _add(facts: Facts, event: Consumed) -> None:
                 name=payload.name,
                 currency=payload.currency,
                 time_zone=payload.time_zone,
+                credit_limit_minor=limit.amount_minor if limit else None,
+                credit_limit_currency=limit.currency if limit else None,
             )
         )
     elif isinstance(payload, EscalationStepExecuted | NotificationRequested | NotificationSent):

@@ -16,6 +16,9 @@ from analytics_svc.domain.effectiveness import TouchOutcome
 from analytics_svc.domain.ledger import LedgerEntry
 from analytics_svc.domain.lifecycles import Lifecycle
 from analytics_svc.domain.observations import DebtorFact, Facts, InvoiceObservation, PaymentFact
+from analytics_svc.domain.payment_history import DebtorHistory, InvoiceHistory
+from analytics_svc.domain.propensity import DebtorScore, PublishedScore
+from analytics_svc.domain.propensity_model import ModelInForce
 from analytics_svc.domain.touches import TouchFact, TouchKind
 
 InvoiceKey = tuple[str, str]
@@ -123,6 +126,57 @@ class Lifecycles(Protocol):
     ) -> list[Lifecycle]: ...
 
 
+class Risk(Protocol):
+    async def tenants(self) -> list[str]:
+        """Every tenant with a debtor or an invoice."""
+        ...
+
+    async def lock_debtors(self, tenant_id: str, debtor_ids: Collection[str]) -> None:
+        """Hold these debtors' scores until commit (one transaction rescores one at a time)."""
+        ...
+
+    async def debtor_ids(self, tenant_id: str) -> list[str]:
+        """Every debtor with an invoice, by id."""
+        ...
+
+    async def lock_daily_run(self, tenant_id: str) -> None:
+        """Hold the tenant's daily run until commit (one replica runs it)."""
+        ...
+
+    async def histories(
+        self, tenant_id: str, debtor_ids: Collection[str] | None = None
+    ) -> list[DebtorHistory]:
+        """Each debtor's invoices, promises and disputes (every debtor's, if None), by id."""
+        ...
+
+    async def invoices(self, tenant_id: str, currency: str) -> list[InvoiceHistory]:
+        """Every invoice in ``currency`` with its dated changes (forecasts read them)."""
+        ...
+
+    async def model(self, tenant_id: str) -> ModelInForce | None: ...
+
+    async def save_model(self, model: ModelInForce) -> None: ...
+
+    async def published(
+        self, tenant_id: str, debtor_ids: Collection[str]
+    ) -> dict[str, PublishedScore]: ...
+
+    async def save_published(
+        self, tenant_id: str, published: dict[str, PublishedScore], at: datetime
+    ) -> None: ...
+
+    async def save_scores(self, scores: Sequence[DebtorScore], at: datetime) -> None: ...
+
+    async def score(self, tenant_id: str, debtor_id: str) -> DebtorScore | None: ...
+
+    async def by_expected_recovery(
+        self, tenant_id: str, currency: str, after: tuple[int, str] | None, limit: int
+    ) -> list[DebtorScore]:
+        """Scores in ``currency``, largest expected recovery first (then by debtor id),
+        after the key ``after`` (expected recovery, debtor id)."""
+        ...
+
+
 class Repositories(Protocol):
     """``uow.repos`` in analytics-svc."""
 
@@ -137,3 +191,6 @@ class Repositories(Protocol):
 
     @property
     def lifecycles(self) -> Lifecycles: ...
+
+    @property
+    def risk(self) -> Risk: ...

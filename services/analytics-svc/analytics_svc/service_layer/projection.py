@@ -3,7 +3,8 @@
 The batch handler takes every fresh event of a batch at once (set-based: one insert into
 the log, one per read model, and each touched invoice's entries derived again once); the
 per-event handler is the same with one event. Both run inside the consumer's transaction,
-with the inbox claim, so a redelivered event changes nothing.
+with the inbox claim, so a redelivered event changes nothing. Payments, promises and
+disputes then rescore their debtors in the same transaction (``scoring.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from analytics_svc.domain.ledger import LedgerEntry, ledger_entries
 from analytics_svc.domain.observations import Consumed, facts_of
 from analytics_svc.domain.repositories import InvoiceKey, LoggedEvent, Repositories
+from analytics_svc.service_layer.scoring import rescore_for
 from debtflow_shared.event_consumer import ReceivedEvent
 from debtflow_shared.unit_of_work import AbstractUnitOfWork, UnitOfWork
 
@@ -49,7 +51,11 @@ def consumed(event: ReceivedEvent[Any]) -> Consumed:
 async def on_events(events: Sequence[ReceivedEvent[Any]], uow: UnitOfWork) -> None:
     """The batch handler of every topic analytics-svc consumes."""
     await uow.repos.events.append([logged(e) for e in events], recorded_at=uow.clock.now())
-    await project(uow, [consumed(e) for e in events])
+    fresh = [consumed(e) for e in events]
+    await project(uow, fresh)
+    # Scores move on payments, promises and disputes as they arrive (a rebuild's replay
+    # projects without rescoring, then rescores once at the end).
+    await rescore_for(uow, fresh)
 
 
 async def on_event(event: ReceivedEvent[Any], uow: UnitOfWork) -> None:
