@@ -1,10 +1,14 @@
-"""The English templates notify ships, one per notify step of the default dunning ladder.
+"""The templates notify ships: one per notify step of the default dunning ladder, in
+English, German and French, each with an email (subject, HTML, text), an SMS and a letter.
 
-Each is one shared layout (``templates/defaults/layout.{html,text}.j2``: the creditor, the
-debtor's name, the invoices table with due dates and days overdue, charges and interest,
-totals, how to pay, how to dispute, the unsubscribe link) around its step's own words. A
-tenant's template for the same key, locale and tone takes precedence; these are read, never
-stored, so a new release improves them for every tenant that did not write its own.
+Each language has one shared layout per body (``templates/defaults/<language>/layout.{html,
+text,letter}.j2``: the creditor, the debtor's name, the invoices with due dates and days
+overdue, charges and interest, totals, how to pay, how to dispute, the opt-out) around its
+step's own words (``_STEPS``); an SMS is the step's words alone, short enough for the
+default segment limit, with its opt-out ("reply STOP": the SMS provider reports the reply
+as a receipt). A tenant's template for the same key, locale and tone takes precedence;
+these are read, never stored, so a new release improves them for every tenant that did not
+write its own.
 """
 
 from __future__ import annotations
@@ -14,11 +18,22 @@ from functools import cache
 from pathlib import Path
 
 from debtflow_shared.catalog.notification import Tone
-from notify_svc.domain.templates import Template, TemplateSource
+from notify_svc.domain.templates import Template, TemplateSource, locale_fallbacks
 
 _FOLDER = Path(__file__).resolve().parent.parent / "templates" / "defaults"
 _MARKER = "@@MESSAGE@@"
 DEFAULT_LOCALE = "en"
+LANGUAGES: tuple[str, ...] = ("en",)  # with every language of _TRANSLATIONS
+
+
+@dataclass(frozen=True)
+class _Words:
+    """One step's own words in one language."""
+
+    subject: str
+    html: str
+    text: str
+    sms: str
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,21 @@ class _Step:
     html: str
     text: str
     attach_statement: bool = False
+    sms: str = ""
+
+
+_SMS_PAY = (
+    "{% if how_to_pay.pay_link %}Pay: {{ how_to_pay.pay_link }}"
+    "{% else %}Pay by bank transfer quoting {{ invoices[0].number }}{% endif %}"
+)
+_SMS_QUERY = (
+    "Query: {{ how_to_dispute.email or how_to_dispute.phone or 'reply to this SMS' }}. "
+    "Reply STOP to opt out"
+)
+
+
+def _sms(words: str) -> str:
+    return f"{words}{_SMS_PAY}. {_SMS_QUERY}"
 
 
 _STEPS = (
@@ -44,6 +74,10 @@ _STEPS = (
         "on its way, thank you: there is nothing more to do.</p>",
         "A friendly reminder that the invoices below fall due soon. If payment is already on "
         "its way, thank you: there is nothing more to do.",
+        sms=_sms(
+            "{{ creditor.legal_name }}: {{ totals.open_balance }} falls due on "
+            "{{ invoices[0].due_date }}. "
+        ),
     ),
     _Step(
         "reminder.friendly",
@@ -59,6 +93,7 @@ _STEPS = (
         "Our records show that the invoices below have passed their due date and are still "
         "open. Perhaps this has been overlooked: we would be grateful if you could arrange "
         "payment of {{ totals.open_balance }} at your earliest convenience.",
+        sms=_sms("{{ creditor.legal_name }}: {{ totals.open_balance }} is now overdue. "),
     ),
     _Step(
         "reminder.firm",
@@ -73,6 +108,10 @@ _STEPS = (
         "{{ invoices | map(attribute='days_overdue') | max }} days after its due date. "
         "Please pay {{ totals.open_balance }} now, or contact us today if there is a reason "
         "you cannot.",
+        sms=_sms(
+            "{{ creditor.legal_name }}: {{ totals.open_balance }} remains unpaid despite "
+            "our reminder. Please pay now. "
+        ),
     ),
     _Step(
         "notice.final",
@@ -91,6 +130,10 @@ _STEPS = (
         "notice. If you do not, we may charge interest, place your account on hold and pass "
         "the debt to a collection agency or our solicitors without further warning.",
         attach_statement=True,
+        sms=_sms(
+            "FINAL NOTICE from {{ creditor.legal_name }}: pay {{ totals.open_balance }} "
+            "within 7 days to avoid further action. "
+        ),
     ),
     _Step(
         "letter.before_action",
@@ -123,30 +166,42 @@ TONE_DEFAULTS = {
 
 
 @cache
-def _layout(kind: str) -> str:
-    return (_FOLDER / f"layout.{kind}.j2").read_text(encoding="utf-8")
+def _layout(language: str, kind: str) -> str:
+    return (_FOLDER / language / f"layout.{kind}.j2").read_text(encoding="utf-8")
 
 
-def _template(step: _Step) -> Template:
+def _template(step: _Step, language: str) -> Template:
+    words = _TRANSLATIONS[language][step.key] if language != DEFAULT_LOCALE else _english(step)
     return Template(
         tenant_id=None,
         key=step.key,
-        locale=DEFAULT_LOCALE,
+        locale=language,
         tone=step.tone,
         version=1,
         source=TemplateSource(
-            subject=step.subject,
-            html=_layout("html").replace(_MARKER, step.html),
-            text=_layout("text").replace(_MARKER, step.text),
+            subject=words.subject,
+            html=_layout(language, "html").replace(_MARKER, words.html),
+            text=_layout(language, "text").replace(_MARKER, words.text),
             attach_statement=step.attach_statement,
+            sms=words.sms,
+            letter=_layout(language, "letter").replace(_MARKER, words.text),
         ),
     )
 
 
+def _english(step: _Step) -> _Words:
+    return _Words(step.subject, step.html, step.text, step.sms)
+
+
 @cache
-def default_templates() -> tuple[Template, ...]:
-    """Every shipped template, in ladder order."""
-    return tuple(_template(step) for step in _STEPS)
+def default_templates(language: str = DEFAULT_LOCALE) -> tuple[Template, ...]:
+    """Every shipped template in ``language`` (en, de or fr), in ladder order."""
+    return tuple(_template(step, language) for step in _STEPS)
+
+
+@cache
+def all_default_templates() -> tuple[Template, ...]:
+    return tuple(t for language in LANGUAGES for t in default_templates(language))
 
 
 def ladder_steps() -> dict[str, str]:
@@ -154,7 +209,12 @@ def ladder_steps() -> dict[str, str]:
     return {step.key: step.ladder_step for step in _STEPS}
 
 
-def default_for(key: str, tone: Tone) -> Template:
-    """The shipped template for ``key``, else the one for ``tone``."""
-    by_key = {t.key: t for t in default_templates()}
+def default_for(key: str, tone: Tone, locale: str = DEFAULT_LOCALE) -> Template:
+    """The shipped template for ``key`` (else the one for ``tone``) in the locale's
+    language, else in English."""
+    language = next((x for x in locale_fallbacks(locale) if x in LANGUAGES), DEFAULT_LOCALE)
+    by_key = {t.key: t for t in default_templates(language)}
     return by_key.get(key) or by_key[TONE_DEFAULTS[tone]]
+
+
+_TRANSLATIONS: dict[str, dict[str, _Words]] = {}

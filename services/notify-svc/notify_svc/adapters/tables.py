@@ -34,6 +34,10 @@ debtors = Table(
     Column("currency", String(3), nullable=False),
     Column("emails", Text, nullable=False),  # JSON: [{"address", "usable", "label"}]
     Column("postal_lines", Text, nullable=False),  # JSON: ["line", ...]
+    # JSON: [{"number" (E.164), "sms_capable", "usable", "label"}]
+    Column("phones", Text, nullable=False, server_default="[]"),
+    # JSON: {"lines", "city", "country", "postcode", "region"}; null: none known
+    Column("postal_address", Text, nullable=True),
     PrimaryKeyConstraint("tenant_id", "debtor_id"),
 )
 
@@ -120,6 +124,8 @@ templates = Table(
     Column("html", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("attach_statement", Boolean, nullable=False),
+    Column("sms", Text, nullable=True),  # null: the shipped default's SMS body
+    Column("letter", Text, nullable=True),  # null: the shipped default's letter body
     Column("created_at", UTCDateTime, nullable=False),
     # Retired versions stay readable (history) but are never used: the default applies.
     Column("retired_at", UTCDateTime, nullable=True),

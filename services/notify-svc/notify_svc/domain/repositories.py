@@ -76,6 +76,7 @@ class NotificationFilter:
 class DueNotification:
     tenant_id: str
     notification_id: str
+    channel: str
 
 
 class Notifications(Protocol):
@@ -95,8 +96,15 @@ class Notifications(Protocol):
         """Write its state and attempts."""
         ...
 
-    async def due(self, now: datetime, machine_now: datetime, limit: int) -> list[DueNotification]:
-        """Waiting ones whose time has come, and ``sending`` ones whose lease ran out."""
+    async def due(
+        self,
+        now: datetime,
+        machine_now: datetime,
+        limit: int,
+        skip_channels: Collection[str] = (),
+    ) -> list[DueNotification]:
+        """Waiting ones whose time has come, and ``sending`` ones whose lease ran out, on
+        any channel but ``skip_channels`` (their provider's breaker is open)."""
         ...
 
     async def list(

@@ -6,7 +6,12 @@ replay repeats them) and wakes the notifications that were waiting for that copy
 
 from __future__ import annotations
 
-from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2, EmailContact
+from debtflow_shared.catalog.debtor import (
+    DebtorUpserted,
+    DebtorUpsertedV2,
+    EmailContact,
+    PhoneContact,
+)
 from debtflow_shared.catalog.invoice import (
     CreditorProfileUpdated,
     InvoiceChargeApplied,
@@ -23,6 +28,8 @@ from notify_svc.domain.copies import (
     DebtorCopy,
     EmailAddress,
     InvoiceCopy,
+    PhoneNumber,
+    PostalAddress,
 )
 from notify_svc.domain.restrictions import ContactRestriction
 from notify_svc.service_layer.work import Work
@@ -53,6 +60,16 @@ async def on_debtor_upserted(
             if postal
             else ()
         ),
+        phones=tuple(
+            PhoneNumber(c.value, c.sms_capable, c.usable, c.label)
+            for c in debtor.contacts
+            if isinstance(c, PhoneContact)
+        ),
+        postal_address=PostalAddress(
+            postal.lines, postal.city, postal.country, postal.postcode, postal.region
+        )
+        if postal
+        else None,
     )
     if await uow.repos.copies.put_debtor(copy):
         await uow.repos.notifications.wake_unresolved(
