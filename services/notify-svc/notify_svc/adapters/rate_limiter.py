@@ -1,10 +1,12 @@
 """At most ``per_second`` calls a second to one provider, with no burst.
 
-Each call takes the next slot ``1 / per_second`` after the previous one and sleeps until it
-comes, so no window of one second ever holds more than ``per_second`` calls (a token
-bucket would allow a burst of its capacity on top of the rate, which a provider's limit
-counts against us). Machine time (monotonic), not the business clock: a provider's limit
-is about real seconds. Shared by every task of the process that calls the provider.
+Callers queue (first come, first served) and each leaves ``1 / per_second`` after the one
+before it actually left, so no window of one second ever holds more than ``per_second``
+calls, even when the event loop wakes a sleeper late (slots booked in advance would let a
+late one bunch up with the next). A token bucket would allow a burst of its capacity on
+top of the rate, which a provider's limit counts against us. Machine time (monotonic), not
+the business clock: a provider's limit is about real seconds. Shared by every task of the
+process that calls the provider.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ class RateLimiter:
 
     async def wait(self) -> None:
         async with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = time.monotonic() + self.interval
