@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from notify_svc.domain.sms_segments import SmsEncoding, SmsSize, sms_size
+from notify_svc.service_layer.templates import sms_text
 from tests.notify_svc.notify_world import running_notify
 from tests.support.harness import Backend
 
@@ -73,3 +74,9 @@ async def test_an_sms_template_over_the_tenants_segment_limit_is_refused_at_save
     assert within_three.status_code == 201, within_three.text
     assert over_b.status_code == 422
     assert "limit of 1" in over_b.json()["detail"]
+
+
+def test_a_no_break_space_from_amount_formatting_does_not_make_an_sms_ucs_2() -> None:
+    body = sms_text("Zahlen Sie 1.560,00\u00a0£ bis 7\u202fTage.\n\n")
+    assert body == "Zahlen Sie 1.560,00 £ bis 7 Tage."
+    assert sms_size(body).encoding is SmsEncoding.GSM_7

@@ -23,7 +23,7 @@ from notify_svc.domain.templates import Template, TemplateSource, locale_fallbac
 _FOLDER = Path(__file__).resolve().parent.parent / "templates" / "defaults"
 _MARKER = "@@MESSAGE@@"
 DEFAULT_LOCALE = "en"
-LANGUAGES: tuple[str, ...] = ("en",)  # with every language of _TRANSLATIONS
+LANGUAGES = ("en", "de", "fr")
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ _SMS_QUERY = (
 )
 
 
-def _sms(words: str) -> str:
-    return f"{words}{_SMS_PAY}. {_SMS_QUERY}"
+def _sms(words: str, pay: str = _SMS_PAY, query: str = _SMS_QUERY) -> str:
+    return f"{words}{pay}. {query}"
 
 
 _STEPS = (
@@ -217,4 +217,137 @@ def default_for(key: str, tone: Tone, locale: str = DEFAULT_LOCALE) -> Template:
     return by_key.get(key) or by_key[TONE_DEFAULTS[tone]]
 
 
-_TRANSLATIONS: dict[str, dict[str, _Words]] = {}
+_DE_PAY = (
+    "{% if how_to_pay.pay_link %}Zahlen: {{ how_to_pay.pay_link }}"
+    "{% else %}Bitte überweisen mit Angabe {{ invoices[0].number }}{% endif %}"
+)
+_DE_QUERY = (
+    "Fragen: {{ how_to_dispute.email or how_to_dispute.phone or 'Antwort auf diese SMS' }}. "
+    "Abmelden: Antwort STOP"
+)
+_FR_PAY = (
+    "{% if how_to_pay.pay_link %}Payer : {{ how_to_pay.pay_link }}"
+    "{% else %}Virement en indiquant {{ invoices[0].number }}{% endif %}"
+)
+_FR_QUERY = (
+    "Contestation : {{ how_to_dispute.email or how_to_dispute.phone or 'répondez à ce SMS' }}. "
+    "STOP pour ne plus recevoir"
+)
+
+
+def _de(subject: str, words: str, sms: str) -> _Words:
+    return _Words(subject, f"<p>{words}</p>", words, _sms(sms, _DE_PAY, _DE_QUERY))
+
+
+def _fr(subject: str, words: str, sms: str) -> _Words:
+    return _Words(subject, f"<p>{words}</p>", words, _sms(sms, _FR_PAY, _FR_QUERY))
+
+
+_TRANSLATIONS: dict[str, dict[str, _Words]] = {
+    "de": {
+        "reminder.pre_due": _de(
+            "{% if invoices | length == 1 %}Rechnung {{ invoices[0].number }} ist am "
+            "{{ invoices[0].due_date }} fällig{% else %}{{ invoices | length }} Rechnungen "
+            "werden bald fällig{% endif %} - {{ creditor.legal_name }}",
+            "Eine freundliche Erinnerung: Die unten aufgeführten Rechnungen werden bald "
+            "fällig. Ist die Zahlung schon unterwegs, danken wir Ihnen: Sie müssen nichts "
+            "weiter tun.",
+            "{{ creditor.legal_name }}: {{ totals.open_balance }} wird am "
+            "{{ invoices[0].due_date }} fällig. ",
+        ),
+        "reminder.friendly": _de(
+            "{% if invoices | length == 1 %}Rechnung {{ invoices[0].number }} ist "
+            "überfällig{% else %}{{ invoices | length }} Rechnungen sind überfällig{% endif %}"
+            " - {{ creditor.legal_name }}",
+            "Nach unseren Unterlagen sind die unten aufgeführten Rechnungen fällig und noch "
+            "offen. Vielleicht ist das untergegangen: Wir wären Ihnen dankbar, wenn Sie "
+            "{{ totals.open_balance }} baldmöglichst begleichen.",
+            "{{ creditor.legal_name }}: {{ totals.open_balance }} ist überfällig. ",
+        ),
+        "reminder.firm": _de(
+            "Zahlung überfällig: {{ totals.open_balance }} - {{ creditor.legal_name }}",
+            "Trotz unserer Erinnerung sind die unten aufgeführten Rechnungen weiterhin offen, "
+            "die älteste seit {{ invoices | map(attribute='days_overdue') | max }} Tagen nach "
+            "Fälligkeit. Bitte zahlen Sie {{ totals.open_balance }} jetzt, oder melden Sie "
+            "sich noch heute, falls Sie nicht zahlen können.",
+            "{{ creditor.legal_name }}: {{ totals.open_balance }} ist trotz Erinnerung "
+            "offen. Bitte jetzt zahlen. ",
+        ),
+        "notice.final": _de(
+            "Letzte Mahnung: {{ totals.open_balance }} überfällig - {{ creditor.legal_name }}",
+            "LETZTE MAHNUNG VOR WEITEREN SCHRITTEN. Die unten aufgeführten Rechnungen sind "
+            "erheblich überfällig. {% if charges %}Wie Gesetz und Vertrag es erlauben, haben "
+            "wir die unten aufgeführten Gebühren berechnet. {% endif %}Bitte zahlen Sie "
+            "{{ totals.open_balance }} innerhalb von 7 Tagen nach dieser Mahnung. Andernfalls "
+            "können wir ohne weitere Ankündigung Zinsen berechnen, Ihr Konto sperren und die "
+            "Forderung an ein Inkassounternehmen oder unsere Anwälte übergeben.",
+            "LETZTE MAHNUNG von {{ creditor.legal_name }}: Zahlen Sie "
+            "{{ totals.open_balance }} binnen 7 Tagen, um weitere Schritte zu vermeiden. ",
+        ),
+        "letter.before_action": _de(
+            "Androhung gerichtlicher Schritte: {{ totals.open_balance }} - "
+            "{{ creditor.legal_name }}",
+            "ANDROHUNG GERICHTLICHER SCHRITTE. Wir schreiben Ihnen wegen der unten "
+            "aufgeführten Forderung über {{ totals.open_balance }}, die trotz unserer "
+            "Mahnungen offen ist. Wird sie nicht innerhalb von 14 Tagen nach dem Datum dieses "
+            "Schreibens vollständig bezahlt oder melden Sie sich nicht mit einem "
+            "Zahlungsvorschlag, werden wir ohne weitere Ankündigung gerichtliche Schritte "
+            "einleiten und Zinsen, Pauschalen und Kosten geltend machen. Wenn Sie die "
+            "Forderung bestreiten, teilen Sie uns dies jetzt mit Begründung mit.",
+            "{{ creditor.legal_name }}: Wir haben Ihnen wegen {{ totals.open_balance }} "
+            "gerichtliche Schritte angekündigt (Brief folgt). ",
+        ),
+    },
+    "fr": {
+        "reminder.pre_due": _fr(
+            "{% if invoices | length == 1 %}La facture {{ invoices[0].number }} arrive à "
+            "échéance le {{ invoices[0].due_date }}{% else %}{{ invoices | length }} factures "
+            "arrivent bientôt à échéance{% endif %} - {{ creditor.legal_name }}",
+            "Un rappel amical : les factures ci-dessous arrivent bientôt à échéance. Si votre "
+            "paiement est déjà en route, merci : vous n'avez rien d'autre à faire.",
+            "{{ creditor.legal_name }} : {{ totals.open_balance }} arrive à échéance le "
+            "{{ invoices[0].due_date }}. ",
+        ),
+        "reminder.friendly": _fr(
+            "{% if invoices | length == 1 %}La facture {{ invoices[0].number }} est échue"
+            "{% else %}{{ invoices | length }} factures sont échues{% endif %}"
+            " - {{ creditor.legal_name }}",
+            "Selon nos écritures, les factures ci-dessous ont dépassé leur échéance et restent "
+            "impayées. Il s'agit peut-être d'un oubli : nous vous serions reconnaissants de "
+            "régler {{ totals.open_balance }} dans les meilleurs délais.",
+            "{{ creditor.legal_name }} : {{ totals.open_balance }} est échu. ",
+        ),
+        "reminder.firm": _fr(
+            "Paiement en retard : {{ totals.open_balance }} - {{ creditor.legal_name }}",
+            "Malgré notre précédente relance, les factures ci-dessous restent impayées, la "
+            "plus ancienne {{ invoices | map(attribute='days_overdue') | max }} jours après "
+            "son échéance. Veuillez régler {{ totals.open_balance }} dès maintenant, ou "
+            "contactez-nous aujourd'hui si vous ne pouvez pas payer.",
+            "{{ creditor.legal_name }} : {{ totals.open_balance }} reste impayé malgré notre "
+            "relance. Merci de régler maintenant. ",
+        ),
+        "notice.final": _fr(
+            "Dernier avis : {{ totals.open_balance }} en retard - {{ creditor.legal_name }}",
+            "DERNIER AVIS AVANT D'AUTRES MESURES. Les factures ci-dessous sont largement "
+            "échues. {% if charges %}Comme la loi et vos conditions le permettent, les frais "
+            "ci-dessous ont été ajoutés. {% endif %}Veuillez régler {{ totals.open_balance }} "
+            "dans les 7 jours suivant cet avis. À défaut, nous pourrons, sans autre "
+            "avertissement, facturer des intérêts, suspendre votre compte et confier la "
+            "créance à une société de recouvrement ou à nos avocats.",
+            "DERNIER AVIS de {{ creditor.legal_name }} : réglez {{ totals.open_balance }} "
+            "sous 7 jours pour éviter d'autres mesures. ",
+        ),
+        "letter.before_action": _fr(
+            "Mise en demeure : {{ totals.open_balance }} - {{ creditor.legal_name }}",
+            "MISE EN DEMEURE. Nous vous écrivons au sujet de la créance de "
+            "{{ totals.open_balance }} détaillée ci-dessous, qui reste impayée malgré nos "
+            "relances. Faute de paiement intégral, ou d'une proposition de paiement de votre "
+            "part, dans les 14 jours suivant la date du présent courrier, nous engagerons "
+            "une procédure judiciaire pour la recouvrer, avec les intérêts, l'indemnité "
+            "forfaitaire et les frais, sans autre avis. Si vous contestez la créance, "
+            "dites-le-nous maintenant en précisant pourquoi.",
+            "{{ creditor.legal_name }} : nous vous avons adressé une mise en demeure pour "
+            "{{ totals.open_balance }}. ",
+        ),
+    },
+}

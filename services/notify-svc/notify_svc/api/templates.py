@@ -94,7 +94,10 @@ async def preview_template(
     )
 
 
-@router.get("/defaults", summary="The English templates notify ships, one per ladder step")
+@router.get(
+    "/defaults",
+    summary="The templates notify ships, one per ladder step in English, German and French",
+)
 async def shipped_templates(principal: Reader) -> list[TemplateOut]:
     return [TemplateOut.of(t) for t in use_cases.shipped_templates()]
 

@@ -8,7 +8,7 @@ from datetime import date
 from debtflow_shared.catalog.notification import Tone
 from debtflow_shared.documents.locale_format import LocaleFormat, document_locale
 from notify_svc.adapters import template_engine
-from notify_svc.adapters.default_templates import default_for, default_templates
+from notify_svc.adapters.default_templates import all_default_templates, default_for
 from notify_svc.adapters.template_engine import RenderedMessage
 from notify_svc.domain.contact_window import debtor_zone
 from notify_svc.domain.message_context import MessageFacts, message_context, sample_facts
@@ -66,9 +66,15 @@ def check_sms_size(body: str, max_segments: int) -> None:
         )
 
 
+_NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
 def sms_text(body: str) -> str:
-    """An SMS body as sent: lines trimmed, blank lines and outer whitespace dropped."""
-    return "\n".join(line.strip() for line in body.strip().splitlines() if line.strip())
+    """An SMS body as sent: lines trimmed, blank lines and outer whitespace dropped, and
+    no-break spaces as plain ones (Babel writes "1.560,00\u00a0£"; GSM-7 has no no-break
+    space, so one would make the whole message UCS-2 and more than double its segments)."""
+    text = body.translate(_NO_BREAK_SPACES)
+    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
 async def save_template(
@@ -121,7 +127,7 @@ async def list_templates(
 
 
 def shipped_templates() -> tuple[Template, ...]:
-    return default_templates()
+    return all_default_templates()
 
 
 async def template_for(
