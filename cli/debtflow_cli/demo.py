@@ -14,6 +14,7 @@ from debtflow_shared.catalog.debtor import (
     Channel,
     ContactKind,
     CreditPolicy,
+    DebtorAddress,
     EmailContact,
     PhoneContact,
     PostalContact,
@@ -62,6 +63,12 @@ _DEBTORS = (
         time_zone="Europe/Berlin",
         language="de",
         preferred_channel=Channel.EMAIL,
+        postal_address=DebtorAddress(
+            lines=("Buchhaltung", "Industriestraße 12"),
+            postcode="70565",
+            city="Stuttgart",
+            country="DE",
+        ),
         contacts=(
             EmailContact(kind=ContactKind.EMAIL, value="buchhaltung@bergmann.example"),
             PostalContact(
@@ -105,7 +112,8 @@ _DEBTORS = (
         ),
     ),
     # Owes one invoice falling due in five days: as the demo clock moves it gets the default
-    # ladder's reminders by email from the start (the others are long overdue already).
+    # ladder's reminders by email from the start (the others are long overdue already), and
+    # the +21 and +45 letters land in .data/letters/ as PDFs.
     DebtorProfile(
         erp_id="C-1005",
         name="Harbour Café Ltd",
@@ -113,6 +121,9 @@ _DEBTORS = (
         currency="GBP",
         time_zone="Europe/London",
         preferred_channel=Channel.EMAIL,
+        postal_address=DebtorAddress(
+            lines=("Accounts", "3 Quay Street"), postcode="BS1 4DB", city="Bristol", country="GB"
+        ),
         contacts=(
             EmailContact(kind=ContactKind.EMAIL, value="accounts@harbourcafe.example"),
             PostalContact(
@@ -120,6 +131,24 @@ _DEBTORS = (
                 value="Accounts\n3 Quay Street\nBristol BS1 4DB\nUnited Kingdom",
             ),
         ),
+    ),
+    # German-speaking, with an invoice falling due in six days: its reminders, from the
+    # first, are the German defaults (email, and the letters in .data/letters/).
+    DebtorProfile(
+        erp_id="C-1006",
+        name="Nordsee Kaffeerösterei GmbH",
+        country="DE",
+        currency="EUR",
+        time_zone="Europe/Berlin",
+        language="de",
+        preferred_channel=Channel.EMAIL,
+        postal_address=DebtorAddress(
+            lines=("Buchhaltung", "Am Sandtorkai 41"),
+            postcode="20457",
+            city="Hamburg",
+            country="DE",
+        ),
+        contacts=(EmailContact(kind=ContactKind.EMAIL, value="buchhaltung@nordsee.example"),),
     ),
 )
 
@@ -171,6 +200,7 @@ _INVOICES = (
     DemoInvoice("C-1004", "FA-2026-0042", 98_000, 105, -75, "Luminaires, lot 12"),
     DemoInvoice("C-1004", "FA-2026-0051", 154_000, 20, 10, "Luminaires, lot 15"),
     DemoInvoice("C-1005", "HC-2026-0007", 86_500, 25, 5, "Coffee machines, service visit"),
+    DemoInvoice("C-1006", "NK-2026-0003", 142_000, 24, 6, "Röstmaschine, Wartung"),
 )
 
 

@@ -156,13 +156,19 @@ class NotificationRepository:
             conditions.append(notifications.c.id > after)
         return await self._read(*conditions, limit=limit)
 
-    async def last_sent_at(self, tenant_id: str, debtor_id: str) -> datetime | None:
+    async def last_sent_at(
+        self, tenant_id: str, debtor_id: str, *, other_than: tuple[str, str] | None = None
+    ) -> datetime | None:
+        conditions = [
+            notifications.c.tenant_id == tenant_id,
+            notifications.c.debtor_id == debtor_id,
+        ]
+        if other_than is not None:
+            case_id, step = other_than
+            conditions.append(or_(notifications.c.case_id != case_id, notifications.c.step != step))
         value: datetime | None = (
             await self._session.execute(
-                select(func.max(notifications.c.sent_at)).where(
-                    notifications.c.tenant_id == tenant_id,
-                    notifications.c.debtor_id == debtor_id,
-                )
+                select(func.max(notifications.c.sent_at)).where(*conditions)
             )
         ).scalar()
         return value

@@ -98,6 +98,44 @@ contact_restrictions = Table(
     PrimaryKeyConstraint("tenant_id", "debtor_id", "channel_key"),
 )
 
+# What templates may say about a debtor's history (domain/history.py).
+paid_invoices = Table(
+    "paid_invoices",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "invoice_id"),
+    Index("ix_paid_invoices_debtor", "tenant_id", "debtor_id"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("payment_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reversed", Boolean, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "payment_id"),
+    Index("ix_payments_debtor", "tenant_id", "debtor_id"),
+)
+
+broken_promises = Table(
+    "broken_promises",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("promise_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("broken_on", Date, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "promise_id"),
+    Index("ix_broken_promises_debtor", "tenant_id", "debtor_id"),
+)
+
 # -- notify's own records -------------------------------------------------------------------
 suppressions = Table(
     "suppressions",

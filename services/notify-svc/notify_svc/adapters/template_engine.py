@@ -42,6 +42,7 @@ CONTEXT_VARIABLES = frozenset(
         "step",
         "tone",
         "statement_attached",
+        "history",
     }
 )
 """The top-level names a template may use (see ``domain/message_context.py``)."""

@@ -121,7 +121,8 @@ def _unresolved(notification: Notification, facts: Facts) -> tuple[FailureReason
 def channel_addresses(channel: str, debtor: DebtorCopy) -> list[str]:
     """The debtor's usable addresses on ``channel``, in the order they are tried: email
     addresses; E.164 numbers flagged ``sms_capable`` (never a desk phone); the postal
-    address on one line; for a webhook the debtor's id (the receiving system knows it)."""
+    address (else a free-text postal contact) on one line; for a webhook the debtor's id
+    (the receiving system knows it)."""
     if channel == "email":
         return [e.address for e in debtor.emails if e.usable]
     if channel == "sms":
@@ -132,8 +133,8 @@ def channel_addresses(channel: str, debtor: DebtorCopy) -> list[str]:
         ]
     if channel == "letter":
         postal = debtor.postal_address
-        if postal is None:
-            return []
+        if postal is None:  # a free-text postal contact, as the lines it was written in
+            return [", ".join(debtor.postal_lines)] if debtor.postal_lines else []
         place = " ".join(p for p in (postal.postcode, postal.city) if p)
         return [", ".join([*postal.lines, place, postal.country])]
     return [debtor.debtor_id]

@@ -235,7 +235,11 @@ async def _facts(uow: Work, notification: Notification) -> Facts:
             tenant_id, notification.channel.value, addresses
         ),
         restrictions=await uow.repos.restrictions.for_debtor(tenant_id, debtor_id),
-        last_sent_at=await uow.repos.notifications.last_sent_at(tenant_id, debtor_id),
+        # The minimum gap is between steps: a step sent on two channels (an email and a
+        # letter) goes on both at once.
+        last_sent_at=await uow.repos.notifications.last_sent_at(
+            tenant_id, debtor_id, other_than=(notification.case_id, notification.step)
+        ),
     )
 
 
@@ -289,6 +293,7 @@ async def _compose(
         unsubscribe_url=link,
         statement_attached=template.source.attach_statement,
         also_outstanding=decision.also_outstanding,
+        history=await uow.repos.history.history(tenant_id, notification.debtor_id),
     )
     formatting = formatting_for(notification.locale, debtor.country)
     context = message_context(facts, formatting)

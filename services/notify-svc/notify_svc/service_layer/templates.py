@@ -193,4 +193,5 @@ async def real_facts(
         step="preview",
         tone=name.tone.value,
         unsubscribe_url=unsubscribe_url,
+        history=await uow.repos.history.history(tenant_id, debtor_id),
     )
