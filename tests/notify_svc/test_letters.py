@@ -16,8 +16,10 @@ import pytest
 from debtflow_shared.catalog.notification import NotificationSent
 from notify_svc.domain.provider_contract import verify
 from tests.notify_svc.notify_world import (
+    RULES,
     Notify,
     creditor,
+    debtor,
     invoice_state,
     issued,
     letter_request,
@@ -159,3 +161,67 @@ async def test_a_letter_goes_to_the_print_and_mail_provider_signed_with_its_pdf(
         assert base64.b64decode(document["content_base64"]) in stored
         assert body["postal_lines"][0] in (POLISH, GREEK)
     assert {e.data["provider"] for e in sent.envelopes()} == {"letter-http"}
+
+
+async def test_a_step_on_email_and_letter_sends_both_despite_the_minimum_gap(
+    backend: Backend, tmp_path: Path
+) -> None:
+    letters = tmp_path / "letters"
+    gap = RULES.model_copy(update={"min_gap_minutes": 24 * 60})
+    final = {"step": "plus-21-final-notice", "template_key": "notice.final", "tone": "final"}
+    async with (
+        backend.probe(NotificationSent.event_type) as sent,
+        running_notify(backend, **_overrides(letters)) as notify,
+    ):
+        await notify.publish(
+            postal_debtor("d-pl", POLISH, POLISH_ADDRESS, country="PL"),
+            creditor(),
+            issued(invoice_state("inv-d-pl", debtor_id="d-pl")),
+        )
+        await notify.publish(
+            letter_request("d-pl", rules=gap, **final),
+            letter_request("d-pl", rules=gap, channel="email", **final),
+        )
+        await eventually(lambda: len(sent.messages) == 2)
+    assert {e.data["channel"] for e in sent.envelopes()} == {"email", "letter"}
+
+
+async def test_a_letter_goes_to_a_free_text_postal_contact_when_no_structured_address(
+    backend: Backend, tmp_path: Path
+) -> None:
+    letters = tmp_path / "letters"
+    contacts = [
+        {"kind": "email", "value": "ap@acme.example"},
+        {"kind": "postal", "value": "Accounts Payable\n1 High Street\nLondon EC1A 1BB"},
+    ]
+    async with (
+        backend.probe(NotificationSent.event_type) as sent,
+        running_notify(backend, **_overrides(letters)) as notify,
+    ):
+        await notify.publish(
+            debtor("d-1", contacts=contacts),
+            creditor(),
+            issued(invoice_state("inv-d-1")),
+        )
+        await notify.publish(letter_request("d-1"))
+        await eventually(lambda: len(sent.messages) == 1)
+    (text,) = [pdf_text(path.read_bytes()) for path in _letters(letters)]
+    assert "Accounts Payable\n1 High Street\nLondon EC1A 1BB" in text
+    assert sent.envelopes()[0].data["address"] == "Accounts Payable, 1 High Street, London EC1A 1BB"
+
+
+async def test_a_letter_for_a_debtor_without_any_postal_address_waits_for_one(
+    backend: Backend, tmp_path: Path
+) -> None:
+    async with running_notify(backend, **_overrides(tmp_path / "letters")) as notify:
+        await notify.publish(debtor("d-1"), creditor(), issued(invoice_state("inv-d-1")))
+        await notify.publish(letter_request("d-1"))
+        await eventually(lambda: _waiting(notify))
+        (item,) = await notify.notifications()
+    assert item["waiting_for"] == "no_usable_address"
+    assert "no postal address" in item["status_reason"]
+
+
+async def _waiting(notify: Notify) -> bool:
+    items = await notify.notifications()
+    return bool(items) and items[0]["status"] == "deferred"

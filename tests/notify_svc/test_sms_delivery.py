@@ -179,3 +179,41 @@ async def test_a_stop_reply_opts_the_number_out(backend: Backend, provider: Prov
     event = opted_out.envelopes()[0].data
     assert (event["channel"], event["address"]) == ("sms", MOBILE)
     assert event["source"] == "sms_stop_reply"
+
+
+async def test_a_webhook_message_reaches_the_configured_url_signed_and_addressed_by_debtor(
+    backend: Backend, provider: ProviderServer
+) -> None:
+    overrides = provider_overrides(provider.url) | {
+        "sms_provider_url": None,
+        "webhook_url": provider.url,
+        "webhook_secret": "test-webhook-secret",
+    }
+    async with (
+        backend.probe(NotificationSent.event_type) as sent,
+        running_notify(backend, **overrides) as notify,
+    ):
+        await notify.publish(debtor(), creditor(), issued(invoice_state()))
+        await notify.publish(sms_request(channel="webhook"))
+        await eventually(lambda: len(sent.messages) == 1)
+    (request,) = provider.accepted()
+    verify(
+        "test-webhook-secret", request.body, request.headers["X-Debtflow-Signature"], time.time()
+    )
+    message = request.json
+    assert (message["channel"], message["to"], message["debtor_id"]) == ("webhook", "d-1", "d-1")
+    assert message["subject"] == "Payment overdue: £1,320.00 - Northwind Supplies Ltd"
+    assert "£1,320.00" in message["text"]
+    assert message["callback_url"] == "http://notify.test/v1/providers/webhook/receipts"
+    assert sent.envelopes()[0].data["provider"] == "webhook-http"
+
+
+async def test_an_sms_request_without_a_configured_provider_fails_for_a_fallback(
+    backend: Backend,
+) -> None:
+    async with running_notify(backend, dispatch_seconds=0.1) as notify:
+        await notify.publish(texting_debtor(), creditor(), issued(invoice_state()))
+        await notify.publish(sms_request())
+        await eventually(lambda: _status(notify, "cancelled"))
+        (item,) = await notify.notifications()
+    assert "no sms channel is configured" in item["status_reason"]
