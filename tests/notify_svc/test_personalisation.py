@@ -99,7 +99,9 @@ async def test_broken_promises_are_counted_once_each_and_a_late_payer_is_as_usua
 
 
 async def _has(notify: Notify, fragment: str) -> bool:
-    return fragment in await _text(notify)
+    # Until the debtor's copy arrives (topics deliver in any order) the preview is a 422.
+    response = await notify.post("/v1/templates/preview", _preview(debtor_id="d-1"))
+    return response.status_code == 200 and fragment in response.json()["text"]
 
 
 def test_days_usually_late_is_the_median_with_early_payment_as_on_time() -> None:
