@@ -734,8 +734,22 @@ class Infra:
         return infra
 
 
+# Commands the tests call besides the infrastructure: pdftoppm renders a letter's PDF to
+# an image (tests/notify_svc/test_letters.py).
+TEST_TOOLS = {"pdftoppm": "poppler-utils"}
+
+
+def ensure_test_tools() -> None:
+    for command, package in TEST_TOOLS.items():
+        try:
+            ensure_command(command, package)
+        except Unavailable as error:  # the test that needs it says so
+            log(str(error))
+
+
 def start_infra(environ: Mapping[str, str], owner_pid: int | None) -> Infra:
     """Start what `environ` does not already point at; on any failure stop it all again."""
+    ensure_test_tools()
     infra = Infra()
     try:
         _start_services(infra, environ, owner_pid)

@@ -14,6 +14,7 @@ from debtflow_shared.catalog.debtor import (
     Channel,
     ContactKind,
     CreditPolicy,
+    DebtorAddress,
     EmailContact,
     PhoneContact,
     PostalContact,
@@ -62,6 +63,12 @@ _DEBTORS = (
         time_zone="Europe/Berlin",
         language="de",
         preferred_channel=Channel.EMAIL,
+        postal_address=DebtorAddress(
+            lines=("Buchhaltung", "Industriestraße 12"),
+            postcode="70565",
+            city="Stuttgart",
+            country="DE",
+        ),
         contacts=(
             EmailContact(kind=ContactKind.EMAIL, value="buchhaltung@bergmann.example"),
             PostalContact(
@@ -105,7 +112,8 @@ _DEBTORS = (
         ),
     ),
     # Owes one invoice falling due in five days: as the demo clock moves it gets the default
-    # ladder's reminders by email from the start (the others are long overdue already).
+    # ladder's reminders by email from the start (the others are long overdue already), and
+    # the +21 and +45 letters land in .data/letters/ as PDFs.
     DebtorProfile(
         erp_id="C-1005",
         name="Harbour Café Ltd",
@@ -113,6 +121,9 @@ _DEBTORS = (
         currency="GBP",
         time_zone="Europe/London",
         preferred_channel=Channel.EMAIL,
+        postal_address=DebtorAddress(
+            lines=("Accounts", "3 Quay Street"), postcode="BS1 4DB", city="Bristol", country="GB"
+        ),
         contacts=(
             EmailContact(kind=ContactKind.EMAIL, value="accounts@harbourcafe.example"),
             PostalContact(
@@ -134,6 +145,24 @@ _DEBTORS = (
             EmailContact(kind=ContactKind.EMAIL, value="accounts@penrose.example"),
             PhoneContact(kind=ContactKind.PHONE, value="+441632960077"),
         ),
+    ),
+    # German-speaking, with an invoice falling due in six days: its reminders, from the
+    # first, are the German defaults (email, and the letters in .data/letters/).
+    DebtorProfile(
+        erp_id="C-1007",
+        name="Nordsee Kaffeerösterei GmbH",
+        country="DE",
+        currency="EUR",
+        time_zone="Europe/Berlin",
+        language="de",
+        preferred_channel=Channel.EMAIL,
+        postal_address=DebtorAddress(
+            lines=("Buchhaltung", "Am Sandtorkai 41"),
+            postcode="20457",
+            city="Hamburg",
+            country="DE",
+        ),
+        contacts=(EmailContact(kind=ContactKind.EMAIL, value="buchhaltung@nordsee.example"),),
     ),
 )
 
@@ -186,6 +215,7 @@ _INVOICES = (
     DemoInvoice("C-1004", "FA-2026-0051", 154_000, 20, 10, "Luminaires, lot 15"),
     DemoInvoice("C-1005", "HC-2026-0007", 86_500, 25, 5, "Coffee machines, service visit"),
     DemoInvoice("C-1006", "PPS-2026-0213", 264_000, 46, -16, "Shop signage, 12 branches"),
+    DemoInvoice("C-1007", "NK-2026-0003", 142_000, 24, 6, "Röstmaschine, Wartung"),
 )
 
 

@@ -1,10 +1,12 @@
 """``make run``'s promise: the demo's reminders appear in the local mailbox folder as the
 demo clock moves (invoice-svc seeds, escalation-svc chases, notify-svc writes each email as
-one .eml file), on both backends."""
+one .eml file, each letter as a PDF in the letters folder), in the debtor's language, on
+both backends."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,6 +22,7 @@ from notify_svc.domain.notification import Status
 from notify_svc.domain.repositories import NotificationFilter
 from notify_svc.settings import NotifySettings
 from tests.support.harness import T0, Backend, eventually
+from tests.support.pdf_text import pdf_text
 
 
 def _emails(mailbox: Path) -> list[EmailMessage]:
@@ -72,3 +75,63 @@ def _plain(message: EmailMessage) -> str:
     assert body is not None, message["Subject"]
     text: str = body.get_content()
     return text
+
+
+def _letters(folder: Path) -> list[str]:
+    return [pdf_text(path.read_bytes()) for path in sorted(folder.glob("demo/*.pdf"))]
+
+
+async def test_the_demo_stores_the_cafes_letters_and_writes_to_nordsee_in_german(
+    backend: Backend,
+) -> None:
+    mailbox, letters = backend.tmp_path / "mailbox", backend.tmp_path / "letters"
+    async with (
+        backend.service(INVOICE, InvoiceSettings) as invoice,
+        backend.service(ESCALATION, EscalationSettings, timer_poll_seconds=3600.0),
+        backend.service(
+            NOTIFY,
+            NotifySettings,
+            mailbox_dir=mailbox,
+            letters_dir=letters,
+            dispatch_seconds=0.1,
+        ) as notify,
+    ):
+        await seed_demo(invoice)
+        # The café's invoice falls due on day 5, Nordsee's on day 6: their +21 and +45
+        # steps are on days 26-27 and 50-51. Moved a day at a time, at 10:00 UTC, as a
+        # person trying the demo would (a request expires a few days after it was made).
+        for days in range(1, 56):
+            backend.clock.set(T0 + timedelta(days=days, hours=1))
+            # Escalation's timers run and its requests travel (twice: a request can still be
+            # on its way the first time notify looks idle).
+            for _ in range(2):
+                await asyncio.sleep(0.4)
+                await eventually(lambda: _nothing_due(notify), message=f"notify idle, day {days}")
+        await eventually(
+            lambda: sum("Harbour Café Ltd" in t for t in _letters(letters)) >= 3,
+            message="the café's letters",
+        )
+        await eventually(lambda: len(_to_nordsee(mailbox)) >= 2, message="reminders to Nordsee")
+    to_cafe = [t for t in _letters(letters) if "Harbour Café Ltd" in t]
+    assert any("Final notice" in t for t in to_cafe)  # +21
+    assert any("Letter before action" in t for t in to_cafe)  # +45
+    assert all("3 Quay Street" in t and "HC-2026-0007" in t for t in to_cafe)
+    for german in _to_nordsee(mailbox):
+        assert "Sehr geehrte Damen und Herren" in _plain(german)
+        assert "Mit freundlichen Grüßen" in _plain(german)
+        assert "1.420,00\xa0€" in _plain(german)
+    subjects = {m["Subject"] for m in _to_nordsee(mailbox)}
+    assert "Rechnung NK-2026-0003 ist überfällig - Widget Supplies Ltd" in subjects
+    nordsee = [t for t in _letters(letters) if "Nordsee Kaffeerösterei GmbH" in t]
+    assert any("Androhung gerichtlicher Schritte" in t for t in nordsee)  # +45, in German
+    assert all("20457 Hamburg" in t for t in nordsee)
+
+
+async def _nothing_due(notify: ServiceRuntime) -> bool:
+    async with notify.uow() as uow:
+        due = await uow.repos.notifications.due(uow.clock.now(), datetime.now(UTC), 1)
+    return not due
+
+
+def _to_nordsee(mailbox: Path) -> list[EmailMessage]:
+    return [m for m in _emails(mailbox) if m["To"] == "buchhaltung@nordsee.example"]

@@ -171,17 +171,19 @@ def request(
     expires_at: datetime | None = None,
     variant: str | None = None,
     also_outstanding: tuple[str, ...] = (),
+    channel: str = "email",
+    locale: str = "en-GB",
 ) -> NotificationRequested:
     return NotificationRequested.model_validate(
         {
-            "dedup_key": notification_dedup_key(case_id, step, "email"),
+            "dedup_key": notification_dedup_key(case_id, step, channel),
             "case_id": case_id,
             "debtor_id": debtor_id,
             "step": step,
-            "channel": "email",
+            "channel": channel,
             "template_key": template_key,
             "tone": tone,
-            "locale": "en-GB",
+            "locale": locale,
             "variant": variant,
             "invoice_ids": list(invoice_ids),
             "also_outstanding_invoice_ids": list(also_outstanding),
@@ -239,6 +241,62 @@ def _subject(payload: EventPayload) -> str:
     if isinstance(invoice, InvoiceState):
         return invoice.debtor_id
     return "tenant"
+
+
+MOBILE = "+447700900123"
+SMS_SECRET = "test-sms-provider-secret"
+
+
+def texting_debtor(debtor_id: str = "d-1", version: int = 1, **changes: Any) -> DebtorUpsertedV2:
+    """A debtor with an email address and a mobile that takes text messages."""
+    contacts = [
+        {"kind": "email", "value": "ap@acme.example"},
+        {"kind": "phone", "value": MOBILE, "sms_capable": True},
+    ]
+    return debtor(debtor_id, version, contacts=contacts, **changes)
+
+
+def sms_request(**changes: Any) -> NotificationRequested:
+    fields: dict[str, Any] = {
+        "step": "plus-7-firmer-reminder",
+        "template_key": "reminder.firm",
+        "tone": "firm",
+        "channel": "sms",
+    }
+    return request(**(fields | changes))
+
+
+def postal_debtor(
+    debtor_id: str, name: str, address: dict[str, Any], **changes: Any
+) -> DebtorUpsertedV2:
+    """A debtor letters can reach: ``address`` is its structured postal address."""
+    return debtor(debtor_id, name=name, postal_address=address, **changes)
+
+
+def letter_request(debtor_id: str = "d-1", **changes: Any) -> NotificationRequested:
+    fields: dict[str, Any] = {
+        "step": "plus-45-letter-before-action",
+        "template_key": "letter.before_action",
+        "tone": "formal",
+        "channel": "letter",
+        "case_id": f"case-{debtor_id}",
+        "debtor_id": debtor_id,
+        "invoice_ids": (f"inv-{debtor_id}",),
+    }
+    return request(**(fields | changes))
+
+
+def provider_overrides(server_url: str, **more: Any) -> dict[str, Any]:
+    """notify with its SMS provider at ``server_url``, dispatching every 0.1 s."""
+    return {
+        "sms_provider_url": server_url,
+        "sms_provider_secret": SMS_SECRET,
+        "provider_timeout_seconds": 2.0,
+        "dispatch_seconds": 0.1,
+        "retry_first_seconds": 60.0,
+        "mail_from": "accounts@northwind.example",
+        "public_base_url": "http://notify.test",
+    } | more
 
 
 def smtp_overrides(server: MailServer, **more: Any) -> dict[str, Any]:

@@ -7,11 +7,17 @@ from datetime import date
 import pytest
 
 from debtflow_shared.catalog.notification import SHIPPED_TEMPLATE_KEYS, Tone
-from notify_svc.adapters.default_templates import TONE_DEFAULTS, default_for, default_templates
-from notify_svc.adapters.template_engine import render
+from notify_svc.adapters.default_templates import (
+    TONE_DEFAULTS,
+    all_default_templates,
+    default_for,
+    default_templates,
+)
+from notify_svc.adapters.template_engine import render, render_field
 from notify_svc.domain.message_context import message_context, sample_facts
 from notify_svc.domain.templates import Template
-from notify_svc.service_layer.templates import formatting_for
+from notify_svc.service_layer.templates import check_sms_size, formatting_for, sms_text
+from notify_svc.settings import NotifySettings
 
 TEMPLATES = default_templates()
 
@@ -76,3 +82,71 @@ def test_amounts_and_dates_are_formatted_for_the_requests_locale() -> None:
 
 def test_the_catalog_names_exactly_the_template_keys_notify_ships() -> None:
     assert {t.key for t in TEMPLATES} == SHIPPED_TEMPLATE_KEYS
+
+
+LOCALISED = [t for t in all_default_templates() if t.locale in ("de", "fr")]
+COUNTRY = {"de": "DE", "fr": "FR"}
+
+
+def _rendered_everywhere(template: Template) -> dict[str, str]:
+    """The email's subject, HTML and text, the SMS and the letter text, for the sample."""
+    formatting = formatting_for(template.locale, COUNTRY[template.locale])
+    facts = sample_facts(date(2026, 3, 20), statement_attached=template.source.attach_statement)
+    context = message_context(facts, formatting)
+    email = render(template.source, context, formatting)
+    assert template.source.sms is not None
+    assert template.source.letter is not None
+    return {
+        "subject": email.subject,
+        "html": email.html,
+        "text": email.text,
+        "sms": render_field("sms", template.source.sms, context, formatting),
+        "letter": render_field("letter", template.source.letter, context, formatting),
+    }
+
+
+@pytest.mark.parametrize("template", LOCALISED, ids=lambda t: f"{t.locale}-{t.key}")
+def test_every_german_and_french_default_shows_creditor_amount_how_to_pay_dispute_and_opt_out(
+    template: Template,
+) -> None:
+    formatting = formatting_for(template.locale, COUNTRY[template.locale])
+    total = formatting.money(156_000, "GBP")
+    bodies = _rendered_everywhere(template)
+    assert "Northwind Supplies Ltd" in bodies["subject"]
+    for channel in ("html", "text", "sms", "letter"):
+        body = bodies[channel]
+        assert "Northwind Supplies Ltd" in body, channel  # the creditor
+        assert total in body, channel  # the amount, as the locale writes it
+        assert "https://pay.northwind.example/acme" in body, channel  # how to pay
+        assert "disputes@northwind.example" in body, channel  # how to dispute
+    for channel in ("html", "text", "letter"):
+        body = bodies[channel]
+        assert "INV-2026-0042" in body or channel == "letter"  # the letter's table is drawn
+        assert "12-34-56" in body, channel  # the bank details
+        assert "https://notify.example/v1/unsubscribe?sample=1" in body, channel  # opt-out
+    assert "STOP" in bodies["sms"]  # an SMS opts out by replying STOP
+
+
+@pytest.mark.parametrize("template", LOCALISED, ids=lambda t: f"{t.locale}-{t.key}")
+def test_german_and_french_defaults_are_in_their_language(template: Template) -> None:
+    bodies = _rendered_everywhere(template)
+    words = {"de": ("Rechnung", "Mit freundlichen Grüßen"), "fr": ("facture", "salutations")}
+    for word in words[template.locale]:
+        assert word in bodies["text"] + bodies["letter"]
+    assert "Dear" not in bodies["text"]
+    assert "How to pay" not in bodies["letter"]
+
+
+@pytest.mark.parametrize("template", all_default_templates(), ids=lambda t: f"{t.locale}-{t.key}")
+def test_every_shipped_sms_fits_the_default_segment_limit(template: Template) -> None:
+    formatting = formatting_for(template.locale, COUNTRY.get(template.locale, "GB"))
+    context = message_context(sample_facts(date(2026, 3, 20)), formatting)
+    assert template.source.sms is not None
+    body = render_field("sms", template.source.sms, context, formatting)
+    check_sms_size(sms_text(body), NotifySettings().sms_max_segments)
+
+
+def test_a_german_request_gets_the_german_default_and_an_unknown_language_english() -> None:
+    assert default_for("reminder.firm", Tone.FIRM, "de-AT").locale == "de"
+    assert default_for("reminder.firm", Tone.FIRM, "fr-CA").locale == "fr"
+    assert default_for("reminder.firm", Tone.FIRM, "pl").locale == "en"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from debtflow_shared.catalog.debtor import DebtorUpserted
+from debtflow_shared.catalog.escalation import PromiseBroken
 from debtflow_shared.catalog.invoice import (
     CreditorProfileUpdated,
     InvoiceCancelled,
@@ -34,6 +35,7 @@ from notify_svc.service_layer.copies import (
     on_invoice_fact,
     on_payment_received,
     on_payment_reversed,
+    on_promise_broken,
 )
 from notify_svc.service_layer.requests import on_notification_cancelled, on_notification_requested
 
@@ -59,6 +61,7 @@ HANDLERS: dict[str, EventHandler] = {
     PaymentReceived.event_type: on_payment_received,
     PaymentReversed.event_type: on_payment_reversed,
     ContactRestricted.event_type: on_contact_restricted,
+    PromiseBroken.event_type: on_promise_broken,
     NotificationRequested.event_type: on_notification_requested,
     NotificationCancelled.event_type: on_notification_cancelled,
 }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -50,7 +51,40 @@ class NotifySettings(ServiceSettings):
     # address) is looked at again; a copy arriving wakes it at once.
     unresolved_recheck_minutes: int = Field(default=60, ge=1, le=10_080)
     unsubscribe_link_days: int = Field(default=365, ge=1, le=3_650)
+    # SMS, webhooks and letters go to HTTP providers over one signed contract (see
+    # adapters/http_provider.py); a channel without a URL is not configured (its
+    # notifications fail as provider_unavailable), except letters, which are always
+    # stored in the letters folder (default: <data dir>/letters) and also POSTed to a
+    # print-and-mail provider when ``letter_provider_url`` is set. Each provider signs its
+    # delivery receipts with its own secret.
+    sms_provider_url: str | None = Field(default=None, max_length=500)
+    sms_provider_secret: SecretStr = SecretStr("dev-sms-provider-secret")
+    sms_sender_id: str = Field(default="debtflow", min_length=1, max_length=11)
+    sms_rate_per_second: float = Field(default=10.0, gt=0, le=10_000)
+    # An SMS template whose sample renders to more segments than this is refused at save;
+    # per-tenant limits (JSON: {"tenant-a": 2}) override it.
+    sms_max_segments: int = Field(default=3, ge=1, le=10)
+    sms_segment_limits: dict[str, Annotated[int, Field(ge=1, le=10)]] = Field(default_factory=dict)
+    webhook_url: str | None = Field(default=None, max_length=500)
+    webhook_secret: SecretStr = SecretStr("dev-webhook-secret")
+    webhook_rate_per_second: float = Field(default=20.0, gt=0, le=10_000)
+    letters_dir: Path | None = None
+    letter_provider_url: str | None = Field(default=None, max_length=500)
+    letter_provider_secret: SecretStr = SecretStr("dev-letter-provider-secret")
+    letter_rate_per_second: float = Field(default=5.0, gt=0, le=10_000)
+    provider_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # A provider failing this many times in a row (5xx, timeouts) is not called for
+    # ``breaker_cooldown_seconds``; then one trial call decides whether it is back.
+    breaker_failure_threshold: int = Field(default=5, ge=1, le=1_000)
+    breaker_cooldown_seconds: float = Field(default=30.0, gt=0, le=3_600)
 
     @property
     def mailbox(self) -> Path:
         return self.mailbox_dir or self.platform.data_dir / "mailbox"
+
+    @property
+    def letters(self) -> Path:
+        return self.letters_dir or self.platform.data_dir / "letters"
+
+    def sms_segment_limit(self, tenant_id: str) -> int:
+        return self.sms_segment_limits.get(tenant_id, self.sms_max_segments)

@@ -76,7 +76,8 @@ SUBSCRIBERS: Mapping[str, tuple[str, ...]] = {
     "case.handed_off": (ANALYTICS,),
     "promise.made": (ANALYTICS,),
     "promise.kept": (ANALYTICS,),
-    "promise.broken": (ANALYTICS,),
+    # notify-svc counts them for templates (a debtor's history).
+    "promise.broken": (NOTIFY, ANALYTICS),
     "plan.created": (ANALYTICS,),
     "plan.installment_due": (ANALYTICS,),
     "plan.installment_missed": (ANALYTICS,),

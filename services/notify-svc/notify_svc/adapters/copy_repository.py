@@ -20,6 +20,8 @@ from notify_svc.domain.copies import (
     DebtorCopy,
     EmailAddress,
     InvoiceCopy,
+    PhoneNumber,
+    PostalAddress,
 )
 
 
@@ -67,6 +69,8 @@ class CopyRepository:
             currency=row["currency"],
             emails=tuple(EmailAddress(**e) for e in json.loads(row["emails"])),
             postal_lines=tuple(json.loads(row["postal_lines"])),
+            phones=tuple(PhoneNumber(**p) for p in json.loads(row["phones"])),
+            postal_address=_postal(row["postal_address"]),
         )
 
     async def put_debtor(self, debtor: DebtorCopy) -> bool:
@@ -86,6 +90,28 @@ class CopyRepository:
                 ]
             ),
             "postal_lines": json.dumps(list(debtor.postal_lines)),
+            "phones": json.dumps(
+                [
+                    {
+                        "number": p.number,
+                        "sms_capable": p.sms_capable,
+                        "usable": p.usable,
+                        "label": p.label,
+                    }
+                    for p in debtor.phones
+                ]
+            ),
+            "postal_address": json.dumps(
+                {
+                    "lines": list(postal.lines),
+                    "city": postal.city,
+                    "country": postal.country,
+                    "postcode": postal.postcode,
+                    "region": postal.region,
+                }
+            )
+            if (postal := debtor.postal_address)
+            else None,
         }
         return await self._upsert(debtors, ["tenant_id", "debtor_id"], [row])
 
@@ -251,3 +277,10 @@ def _invoice(row: Any) -> InvoiceCopy:
         status=InvoiceStatus(row["status"]),
         version=row["version"],
     )
+
+
+def _postal(stored: str | None) -> PostalAddress | None:
+    if stored is None:
+        return None
+    data = json.loads(stored)
+    return PostalAddress(**(data | {"lines": tuple(data["lines"])}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -115,7 +116,13 @@ class NotificationRepository:
                 ],
             )
 
-    async def due(self, now: datetime, machine_now: datetime, limit: int) -> list[DueNotification]:
+    async def due(
+        self,
+        now: datetime,
+        machine_now: datetime,
+        limit: int,
+        skip_channels: Collection[str] = (),
+    ) -> list[DueNotification]:
         waiting = notifications.c.status.in_([s.value for s in WAITING]) & (
             notifications.c.next_attempt_at <= now
         )
@@ -123,13 +130,15 @@ class NotificationRepository:
             notifications.c.lease_until < machine_now
         )
         query = (
-            select(notifications.c.tenant_id, notifications.c.id)
+            select(notifications.c.tenant_id, notifications.c.id, notifications.c.channel)
             .where(or_(waiting, interrupted))
             .order_by(notifications.c.next_attempt_at)
             .limit(limit)
         )
+        if skip_channels:
+            query = query.where(notifications.c.channel.not_in(list(skip_channels)))
         rows = await self._session.execute(query)
-        return [DueNotification(r[0], r[1]) for r in rows]
+        return [DueNotification(r[0], r[1], r[2]) for r in rows]
 
     async def list(
         self, tenant_id: str, where: NotificationFilter, *, after: str | None, limit: int
@@ -147,13 +156,19 @@ class NotificationRepository:
             conditions.append(notifications.c.id > after)
         return await self._read(*conditions, limit=limit)
 
-    async def last_sent_at(self, tenant_id: str, debtor_id: str) -> datetime | None:
+    async def last_sent_at(
+        self, tenant_id: str, debtor_id: str, *, other_than: tuple[str, str] | None = None
+    ) -> datetime | None:
+        conditions = [
+            notifications.c.tenant_id == tenant_id,
+            notifications.c.debtor_id == debtor_id,
+        ]
+        if other_than is not None:
+            case_id, step = other_than
+            conditions.append(or_(notifications.c.case_id != case_id, notifications.c.step != step))
         value: datetime | None = (
             await self._session.execute(
-                select(func.max(notifications.c.sent_at)).where(
-                    notifications.c.tenant_id == tenant_id,
-                    notifications.c.debtor_id == debtor_id,
-                )
+                select(func.max(notifications.c.sent_at)).where(*conditions)
             )
         ).scalar()
         return value

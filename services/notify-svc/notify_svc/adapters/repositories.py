@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.adapters.copy_repository import CopyRepository
+from notify_svc.adapters.history_repository import HistoryRepository
 from notify_svc.adapters.notification_repository import NotificationRepository
 from notify_svc.adapters.suppression_repository import RestrictionRepository, SuppressionRepository
 from notify_svc.adapters.template_repository import TemplateRepository
@@ -19,3 +20,4 @@ class SqlRepositories:
         self.restrictions = RestrictionRepository(session)
         self.notifications = NotificationRepository(session)
         self.templates = TemplateRepository(session)
+        self.history = HistoryRepository(session)

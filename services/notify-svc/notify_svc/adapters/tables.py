@@ -34,6 +34,10 @@ debtors = Table(
     Column("currency", String(3), nullable=False),
     Column("emails", Text, nullable=False),  # JSON: [{"address", "usable", "label"}]
     Column("postal_lines", Text, nullable=False),  # JSON: ["line", ...]
+    # JSON: [{"number" (E.164), "sms_capable", "usable", "label"}]
+    Column("phones", Text, nullable=False, server_default="[]"),
+    # JSON: {"lines", "city", "country", "postcode", "region"}; null: none known
+    Column("postal_address", Text, nullable=True),
     PrimaryKeyConstraint("tenant_id", "debtor_id"),
 )
 
@@ -94,6 +98,44 @@ contact_restrictions = Table(
     PrimaryKeyConstraint("tenant_id", "debtor_id", "channel_key"),
 )
 
+# What templates may say about a debtor's history (domain/history.py).
+paid_invoices = Table(
+    "paid_invoices",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("invoice_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "invoice_id"),
+    Index("ix_paid_invoices_debtor", "tenant_id", "debtor_id"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("payment_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reversed", Boolean, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "payment_id"),
+    Index("ix_payments_debtor", "tenant_id", "debtor_id"),
+)
+
+broken_promises = Table(
+    "broken_promises",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("promise_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("broken_on", Date, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "promise_id"),
+    Index("ix_broken_promises_debtor", "tenant_id", "debtor_id"),
+)
+
 # -- notify's own records -------------------------------------------------------------------
 suppressions = Table(
     "suppressions",
@@ -120,6 +162,8 @@ templates = Table(
     Column("html", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("attach_statement", Boolean, nullable=False),
+    Column("sms", Text, nullable=True),  # null: the shipped default's SMS body
+    Column("letter", Text, nullable=True),  # null: the shipped default's letter body
     Column("created_at", UTCDateTime, nullable=False),
     # Retired versions stay readable (history) but are never used: the default applies.
     Column("retired_at", UTCDateTime, nullable=True),

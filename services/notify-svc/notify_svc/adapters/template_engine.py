@@ -42,11 +42,14 @@ CONTEXT_VARIABLES = frozenset(
         "step",
         "tone",
         "statement_attached",
+        "history",
     }
 )
 """The top-level names a template may use (see ``domain/message_context.py``)."""
 
 FIELDS = ("subject", "html", "text")
+CHANNEL_FIELDS = ("sms", "letter")
+"""optional bodies for the other channels: plain text, like ``text``"""
 _TEMPLATE_FILE = "<template>"
 
 
@@ -86,31 +89,39 @@ def _with_filters(env: SandboxedEnvironment, formatting: LocaleFormat) -> Sandbo
     return bound
 
 
+def render_field(
+    field: str, text: str, context: Mapping[str, Any], formatting: LocaleFormat
+) -> str:
+    """Render one field; raises :class:`TemplateRefused` naming the field and line."""
+    env = _with_filters(_env(field), formatting)
+    try:
+        return env.from_string(text).render(dict(context))
+    except TemplateSyntaxError as error:
+        raise TemplateRefused(field, error.lineno, error.message or str(error)) from None
+    except SecurityError as error:
+        raise TemplateRefused(field, _line(error), f"refused by the sandbox: {error}") from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as error:
+        raise TemplateRefused(field, _line(error), str(error)) from None
+
+
 def render(
     source: TemplateSource, context: Mapping[str, Any], formatting: LocaleFormat
 ) -> RenderedMessage:
-    """Render the three fields; raises :class:`TemplateRefused` naming the field and line."""
-    out: dict[str, str] = {}
-    for field in FIELDS:
-        env = _with_filters(_env(field), formatting)
-        text = getattr(source, field)
-        try:
-            out[field] = env.from_string(text).render(dict(context))
-        except TemplateSyntaxError as error:
-            raise TemplateRefused(field, error.lineno, error.message or str(error)) from None
-        except SecurityError as error:
-            raise TemplateRefused(field, _line(error), f"refused by the sandbox: {error}") from None
-        except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as error:
-            raise TemplateRefused(field, _line(error), str(error)) from None
+    """Render the email's three fields; raises :class:`TemplateRefused` naming the field."""
+    out = {f: render_field(f, getattr(source, f), context, formatting) for f in FIELDS}
     subject = " ".join(out["subject"].split())
     if not subject:
         raise TemplateRefused("subject", 1, "the subject renders empty")
     return RenderedMessage(subject=subject, html=out["html"], text=out["text"])
 
 
+def present_fields(source: TemplateSource) -> tuple[str, ...]:
+    return FIELDS + tuple(f for f in CHANNEL_FIELDS if getattr(source, f) is not None)
+
+
 def check(source: TemplateSource, sample: Mapping[str, Any], formatting: LocaleFormat) -> None:
     """Refuse a template that would fail at send time (see the module docstring)."""
-    for field in FIELDS:
+    for field in present_fields(source):
         text = getattr(source, field)
         try:
             tree = _env(field).parse(text)
@@ -124,6 +135,8 @@ def check(source: TemplateSource, sample: Mapping[str, Any], formatting: LocaleF
                 field, line, f"refused by the sandbox: attribute {attribute!r} is not allowed"
             )
     render(source, sample, formatting)
+    for field in present_fields(source)[len(FIELDS) :]:
+        render_field(field, getattr(source, field), sample, formatting)
 
 
 def _loaded_names(tree: nodes.Template) -> Iterator[tuple[str, int]]:

@@ -55,6 +55,8 @@ class TemplateRepository:
             "html": stored.source.html,
             "text": stored.source.text,
             "attach_statement": stored.source.attach_statement,
+            "sms": stored.source.sms,
+            "letter": stored.source.letter,
             "created_at": stored.created_at,
         }
         if not await insert_if_absent(self._session, templates, row):
@@ -155,6 +157,8 @@ def _template(row: Any) -> Template:
             html=row["html"],
             text=row["text"],
             attach_statement=row["attach_statement"],
+            sms=row["sms"],
+            letter=row["letter"],
         ),
         created_at=row["created_at"],
     )

@@ -16,6 +16,7 @@ from notify_svc.domain.templates import Template, TemplateSource
 
 Subject = Annotated[str, Field(min_length=1, max_length=1_000)]
 Body = Annotated[str, Field(min_length=1, max_length=200_000)]
+SmsBody = Annotated[str, Field(min_length=1, max_length=5_000)]
 
 _EXAMPLE: JsonDict = {
     "key": "reminder.friendly",
@@ -27,6 +28,8 @@ _EXAMPLE: JsonDict = {
     "text": "Dear {{ debtor.name }},\n\nPlease pay {{ totals.open_balance }}.\n\n"
     "Unsubscribe: {{ unsubscribe_url }}",
     "attach_statement": False,
+    "sms": "{{ creditor.legal_name }}: {{ totals.open_balance }} is overdue. Pay: "
+    "{{ how_to_pay.pay_link }} Query: {{ how_to_dispute.email }} Opt out: {{ unsubscribe_url }}",
 }
 
 
@@ -37,9 +40,22 @@ class TemplateBody(BaseModel):
     html: Body
     text: Body
     attach_statement: bool = False
+    sms: SmsBody | None = Field(
+        default=None,
+        description="the SMS body; refused at save when the sample renders to more segments "
+        "(GSM-7: 160, or 153 a part; UCS-2: 70, or 67) than the tenant's limit; null: the "
+        "shipped default's for the key and language",
+    )
+    letter: Body | None = Field(
+        default=None,
+        description="the letter's text, printed below the addresses and the date; null: the "
+        "shipped default's for the key and language",
+    )
 
     def source(self) -> TemplateSource:
-        return TemplateSource(self.subject, self.html, self.text, self.attach_statement)
+        return TemplateSource(
+            self.subject, self.html, self.text, self.attach_statement, self.sms, self.letter
+        )
 
 
 class TemplateIn(TemplateBody):
@@ -62,6 +78,8 @@ class TemplateOut(BaseModel):
     html: str
     text: str
     attach_statement: bool
+    sms: str | None
+    letter: str | None
     created_at: datetime | None
 
     @classmethod
@@ -76,6 +94,8 @@ class TemplateOut(BaseModel):
             html=template.source.html,
             text=template.source.text,
             attach_statement=template.source.attach_statement,
+            sms=template.source.sms,
+            letter=template.source.letter,
             created_at=template.created_at,
         )
 

@@ -22,6 +22,7 @@ from notify_svc.api.template_schemas import (
 )
 from notify_svc.service_layer import templates as use_cases
 from notify_svc.service_layer.templates import TemplateName
+from notify_svc.settings import NotifySettings
 
 router = APIRouter(prefix="/templates", tags=["templates"], route_class=NotifyRoute)
 
@@ -43,10 +44,18 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     summary="Save a template as the next version of its key, locale and tone",
     responses=REFUSED,
 )
-async def save_template(body: TemplateIn, principal: Writer, uow: UnitOfWorkDep) -> TemplateOut:
+async def save_template(
+    body: TemplateIn, principal: Writer, uow: UnitOfWorkDep, request: Request
+) -> TemplateOut:
     name = TemplateName(body.key, body.locale, body.tone)
-    stored = await use_cases.save_template(uow, principal.tenant_id, name, body.source())
+    limit = _segment_limit(request, principal.tenant_id)
+    stored = await use_cases.save_template(uow, principal.tenant_id, name, body.source(), limit)
     return TemplateOut.of(stored)
+
+
+def _segment_limit(request: Request, tenant_id: str) -> int:
+    settings: NotifySettings = request.app.state.runtime.settings
+    return settings.sms_segment_limit(tenant_id)
 
 
 @router.post(
@@ -55,9 +64,10 @@ async def save_template(body: TemplateIn, principal: Writer, uow: UnitOfWorkDep)
     responses=REFUSED,
 )
 async def validate_template(
-    body: TemplateIn, principal: Writer, uow: UnitOfWorkDep
+    body: TemplateIn, principal: Writer, uow: UnitOfWorkDep, request: Request
 ) -> TemplateCheck:
-    use_cases.validate(body.source(), body.locale, uow.clock.now().date())
+    limit = _segment_limit(request, principal.tenant_id)
+    use_cases.validate(body.source(), body.locale, uow.clock.now().date(), limit)
     return TemplateCheck(valid=True)
 
 
@@ -84,7 +94,10 @@ async def preview_template(
     )
 
 
-@router.get("/defaults", summary="The English templates notify ships, one per ladder step")
+@router.get(
+    "/defaults",
+    summary="The templates notify ships, one per ladder step in English, German and French",
+)
 async def shipped_templates(principal: Reader) -> list[TemplateOut]:
     return [TemplateOut.of(t) for t in use_cases.shipped_templates()]
 

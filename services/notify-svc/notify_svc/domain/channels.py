@@ -1,8 +1,9 @@
 """The seam every channel plugs into: a message ready to go, and what its provider said.
 
-Email is the one channel today (SMTP, or the local mailbox folder). SMS, webhooks and
-letters implement the same :class:`Sender` protocol; the dispatcher asks it for the
-notification's channel and fails the notification (``provider_unavailable``) if none is
+Email goes over SMTP (or into the local mailbox folder); SMS, webhooks and letters go to
+HTTP providers over one signed contract (``adapters/http_provider.py``), letters also into
+a local folder. Each implements the same :class:`Sender` protocol; the dispatcher asks for
+the notification's channel and fails the notification (``provider_unavailable``) if none is
 configured, so escalation can fall back to another channel.
 """
 
@@ -32,14 +33,19 @@ class OutgoingMessage:
     reply_to: str | None
     unsubscribe_url: str
     attachments: tuple[Attachment, ...] = field(default=())
+    channel: str = "email"
+    tenant_id: str = ""
+    debtor_id: str = ""
+    postal_lines: tuple[str, ...] = ()
+    """a letter's recipient: the debtor's name and address in its country's order"""
 
 
 class Outcome(StrEnum):
     ACCEPTED = "accepted"
     TRANSIENT = "transient"
-    """worth retrying later: a 4xx reply, a timeout, a connection refused"""
+    """worth retrying later: SMTP 4xx or HTTP 5xx/429, a timeout, a connection refused"""
     PERMANENT = "permanent"
-    """retrying cannot help: a 5xx reply (the recipient or the message refused)"""
+    """retrying cannot help: SMTP 5xx or HTTP 4xx (the recipient or the message refused)"""
 
 
 @dataclass(frozen=True)

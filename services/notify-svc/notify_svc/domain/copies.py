@@ -26,6 +26,26 @@ class EmailAddress:
 
 
 @dataclass(frozen=True)
+class PhoneNumber:
+    number: str
+    """E.164, as invoice-svc checked it"""
+    sms_capable: bool
+    usable: bool = True
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """Where letters go (invoice-svc's structured ``postal_address``)."""
+
+    lines: tuple[str, ...]
+    city: str
+    country: str
+    postcode: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
 class DebtorCopy:
     tenant_id: str
     debtor_id: str
@@ -37,6 +57,8 @@ class DebtorCopy:
     currency: str
     emails: tuple[EmailAddress, ...] = ()
     postal_lines: tuple[str, ...] = ()
+    phones: tuple[PhoneNumber, ...] = ()
+    postal_address: PostalAddress | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ else to reach through.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,7 @@ from notify_svc.domain.copies import (
     EmailAddress,
     InvoiceCopy,
 )
+from notify_svc.domain.history import DebtorHistory, LastPayment
 
 _CHARGE_NAMES = {
     ChargeKind.LATE_FEE: "Late fee",
@@ -46,6 +47,7 @@ class MessageFacts:
     statement_attached: bool = False
     also_outstanding: Sequence[InvoiceCopy] = ()
     """the case's other open invoices, named but not asked for by this message"""
+    history: DebtorHistory = field(default_factory=DebtorHistory)
 
 
 def message_context(facts: MessageFacts, formatting: LocaleFormat) -> dict[str, Any]:
@@ -128,6 +130,28 @@ def message_context(facts: MessageFacts, formatting: LocaleFormat) -> dict[str, 
         "step": facts.step,
         "tone": facts.tone,
         "statement_attached": facts.statement_attached,
+        "history": _history(facts.history, formatting),
+    }
+
+
+def _history(history: DebtorHistory, formatting: LocaleFormat) -> dict[str, Any]:
+    last = history.last_payment
+    return {
+        "first_reminder": history.messages_sent == 0,
+        "messages_sent": history.messages_sent,
+        "promises_broken": history.promises_broken,
+        "paid_invoices": len(history.days_late),
+        "days_usually_late": history.days_usually_late,
+        "usually_pays_on_time": history.usually_pays_on_time,
+        "last_payment": {
+            "date": formatting.day(last.received_on),
+            "date_iso": last.received_on.isoformat(),
+            "amount": formatting.money(last.amount_minor, last.currency),
+            "amount_minor": last.amount_minor,
+            "currency": last.currency,
+        }
+        if last
+        else None,
     }
 
 
@@ -243,4 +267,10 @@ def sample_facts(today: date, *, statement_attached: bool = False) -> MessageFac
         tone="friendly",
         unsubscribe_url="https://notify.example/v1/unsubscribe?sample=1",
         statement_attached=statement_attached,
+        history=DebtorHistory(
+            messages_sent=1,
+            promises_broken=0,
+            days_late=(0, 2, -1, 5),
+            last_payment=LastPayment(date(2026, 2, 20), 28_050, "GBP"),
+        ),
     )

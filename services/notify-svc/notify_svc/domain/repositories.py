@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from notify_svc.domain.copies import ChargeCopy, CreditorCopy, DebtorCopy, InvoiceCopy
+from notify_svc.domain.history import DebtorHistory
 from notify_svc.domain.notification import Notification, Status
 from notify_svc.domain.restrictions import ContactRestriction
 from notify_svc.domain.suppression import Suppression
@@ -76,6 +77,7 @@ class NotificationFilter:
 class DueNotification:
     tenant_id: str
     notification_id: str
+    channel: str
 
 
 class Notifications(Protocol):
@@ -95,15 +97,27 @@ class Notifications(Protocol):
         """Write its state and attempts."""
         ...
 
-    async def due(self, now: datetime, machine_now: datetime, limit: int) -> list[DueNotification]:
-        """Waiting ones whose time has come, and ``sending`` ones whose lease ran out."""
+    async def due(
+        self,
+        now: datetime,
+        machine_now: datetime,
+        limit: int,
+        skip_channels: Collection[str] = (),
+    ) -> list[DueNotification]:
+        """Waiting ones whose time has come, and ``sending`` ones whose lease ran out, on
+        any channel but ``skip_channels`` (their provider's breaker is open)."""
         ...
 
     async def list(
         self, tenant_id: str, where: NotificationFilter, *, after: str | None, limit: int
     ) -> list[Notification]: ...
 
-    async def last_sent_at(self, tenant_id: str, debtor_id: str) -> datetime | None: ...
+    async def last_sent_at(
+        self, tenant_id: str, debtor_id: str, *, other_than: tuple[str, str] | None = None
+    ) -> datetime | None:
+        """When the debtor's newest message went, not counting those of the step
+        ``other_than`` (case id, step) names."""
+        ...
 
     async def wake_unresolved(self, tenant_id: str, debtor_id: str | None, now: datetime) -> None:
         """Look again now at the debtor's (None: the tenant's) notifications waiting for a
@@ -155,6 +169,30 @@ class Templates(Protocol):
         ...
 
 
+class History(Protocol):
+    async def invoice_paid(
+        self, tenant_id: str, invoice_id: str, debtor_id: str, due_date: date, paid_on: date
+    ) -> None: ...
+
+    async def payment_received(
+        self,
+        tenant_id: str,
+        payment_id: str,
+        debtor_id: str,
+        received_on: date,
+        amount_minor: int,
+        currency: str,
+    ) -> None: ...
+
+    async def payment_reversed(self, tenant_id: str, payment_id: str) -> None: ...
+
+    async def promise_broken(
+        self, tenant_id: str, promise_id: str, debtor_id: str, broken_on: date
+    ) -> None: ...
+
+    async def history(self, tenant_id: str, debtor_id: str) -> DebtorHistory: ...
+
+
 class Repositories(Protocol):
     @property
     def copies(self) -> Copies: ...
@@ -170,3 +208,6 @@ class Repositories(Protocol):
 
     @property
     def templates(self) -> Templates: ...
+
+    @property
+    def history(self) -> History: ...

@@ -9,6 +9,7 @@ understands). Pure: the dispatcher gathers the facts and applies the answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,8 @@ from notify_svc.domain.copies import CreditorCopy, DebtorCopy, InvoiceCopy
 from notify_svc.domain.notification import Notification
 from notify_svc.domain.restrictions import ContactRestriction
 from notify_svc.domain.suppression import normalised_address
+
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def decide(notification: Notification, facts: Facts, now: datetime, recheck: tim
             FailureReason.NOTHING_OWED,
             "every invoice named was paid, credited, disputed, written off or cancelled",
         )
-    address = _address(facts, now + recheck)
+    address = _address(notification, facts, now + recheck)
     if isinstance(address, Drop | Wait):
         return address
     assert facts.debtor is not None
@@ -115,18 +118,48 @@ def _unresolved(notification: Notification, facts: Facts) -> tuple[FailureReason
     return None
 
 
-def _address(facts: Facts, recheck_at: datetime) -> str | Drop | Wait:
+def channel_addresses(channel: str, debtor: DebtorCopy) -> list[str]:
+    """The debtor's usable addresses on ``channel``, in the order they are tried: email
+    addresses; E.164 numbers flagged ``sms_capable`` (never a desk phone); the postal
+    address (else a free-text postal contact) on one line; for a webhook the debtor's id
+    (the receiving system knows it)."""
+    if channel == "email":
+        return [e.address for e in debtor.emails if e.usable]
+    if channel == "sms":
+        return [
+            p.number
+            for p in debtor.phones
+            if p.usable and p.sms_capable and E164.fullmatch(p.number)
+        ]
+    if channel == "letter":
+        postal = debtor.postal_address
+        if postal is None:  # a free-text postal contact, as the lines it was written in
+            return [", ".join(debtor.postal_lines)] if debtor.postal_lines else []
+        place = " ".join(p for p in (postal.postcode, postal.city) if p)
+        return [", ".join([*postal.lines, place, postal.country])]
+    return [debtor.debtor_id]
+
+
+_NONE_USABLE = {
+    "email": "the debtor has no usable email address",
+    "sms": "the debtor has no usable SMS-capable phone number (E.164)",
+    "letter": "the debtor has no postal address",
+}
+
+
+def _address(notification: Notification, facts: Facts, recheck_at: datetime) -> str | Drop | Wait:
     assert facts.debtor is not None
-    usable = [e.address for e in facts.debtor.emails if e.usable]
+    channel = notification.channel.value
+    usable = channel_addresses(channel, facts.debtor)
     if not usable:
         return Wait(
-            recheck_at, "the debtor has no usable email address", FailureReason.NO_USABLE_ADDRESS
+            recheck_at, _NONE_USABLE.get(channel, "no address"), FailureReason.NO_USABLE_ADDRESS
         )
-    allowed = [a for a in usable if normalised_address("email", a) not in facts.suppressed]
+    allowed = [a for a in usable if normalised_address(channel, a) not in facts.suppressed]
     if not allowed:
         return Drop(
             FailureReason.ADDRESS_SUPPRESSED,
-            "every email address of the debtor opted out or bounced",
+            f"every {channel} address of the debtor opted out or bounced",
         )
     return allowed[0]
 

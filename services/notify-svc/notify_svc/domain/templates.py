@@ -1,8 +1,10 @@
 """Message templates: per tenant, template key, locale and tone; every save a new version.
 
-A template has a subject, an HTML body and a plain-text body (Jinja2, rendered in a sandbox
-with strict undefined variables by ``adapters/template_engine.py``), and says whether the
-message attaches the debtor's statement as a PDF. A notification uses the newest version of
+A template has a subject, an HTML body and a plain-text body for email, optionally an SMS
+body and a letter body (Jinja2, rendered in a sandbox with strict undefined variables by
+``adapters/template_engine.py``), and says whether the message attaches the debtor's
+statement as a PDF. A template without an SMS or letter body uses the shipped default's for
+its key and language on that channel. A notification uses the newest version of
 the tenant's template for its key, locale and tone, falling back to the locale's language
 ("en-GB" to "en") and then to the shipped default for the key (or, for a key notify does not
 ship, the default for the tone).
@@ -22,6 +24,10 @@ class TemplateSource:
     html: str
     text: str
     attach_statement: bool = False
+    sms: str | None = None
+    """the SMS body (plain text); None: the shipped default's for the key and language"""
+    letter: str | None = None
+    """the letter's text, printed as a PDF below the addresses; None: the shipped default's"""
 
 
 @dataclass(frozen=True)

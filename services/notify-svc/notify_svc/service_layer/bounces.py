@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from debtflow_shared.catalog.notification import (
     BounceKind,
     NotificationBounced,
+    NotificationChannel,
     NotificationDelivered,
 )
 from debtflow_shared.signed_links import BadSignature, verify_body
@@ -42,12 +43,19 @@ def check_signature(body: bytes, secret: str, signature: str) -> None:
         raise BounceSignatureInvalid(str(error)) from None
 
 
-async def record_bounce(uow: Work, report: Bounce) -> bool:
-    """Apply a provider's bounce report; whether it was new."""
+async def record_bounce(
+    uow: Work, report: Bounce, channel: NotificationChannel = NotificationChannel.EMAIL
+) -> bool:
+    """Apply a provider's bounce report about a message sent on ``channel``; whether it
+    was new."""
     async with uow:
         repository = uow.repos.notifications
         notification = await repository.by_message_id(report.message_id)
-        if notification is None or notification.status is not Status.SENT:
+        if (
+            notification is None
+            or notification.status is not Status.SENT
+            or notification.channel is not channel
+        ):
             raise BounceForUnknownMessage(f"no sent message has id {report.message_id}")
         assert notification.rendered is not None
         now = uow.clock.now()
@@ -89,12 +97,19 @@ async def record_bounce(uow: Work, report: Bounce) -> bool:
     return True
 
 
-async def record_delivery(uow: Work, message_id: str) -> bool:
-    """The provider delivered the message: ``notification.delivered`` once; whether new."""
+async def record_delivery(
+    uow: Work, message_id: str, channel: NotificationChannel = NotificationChannel.EMAIL
+) -> bool:
+    """The provider delivered the message sent on ``channel``: ``notification.delivered``
+    once; whether new."""
     async with uow:
         repository = uow.repos.notifications
         notification = await repository.by_message_id(message_id)
-        if notification is None or notification.status is not Status.SENT:
+        if (
+            notification is None
+            or notification.status is not Status.SENT
+            or notification.channel is not channel
+        ):
             raise BounceForUnknownMessage(f"no sent message has id {message_id}")
         now = uow.clock.now()
         if not await repository.mark_delivered(notification.id, now):

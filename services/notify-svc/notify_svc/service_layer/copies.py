@@ -6,10 +6,18 @@ replay repeats them) and wakes the notifications that were waiting for that copy
 
 from __future__ import annotations
 
-from debtflow_shared.catalog.debtor import DebtorUpserted, DebtorUpsertedV2, EmailContact
+from debtflow_shared.catalog.debtor import (
+    DebtorUpserted,
+    DebtorUpsertedV2,
+    EmailContact,
+    PhoneContact,
+    PostalContact,
+)
+from debtflow_shared.catalog.escalation import PromiseBroken
 from debtflow_shared.catalog.invoice import (
     CreditorProfileUpdated,
     InvoiceChargeApplied,
+    InvoicePaid,
     InvoiceState,
     PaymentReceived,
     PaymentReversed,
@@ -23,6 +31,8 @@ from notify_svc.domain.copies import (
     DebtorCopy,
     EmailAddress,
     InvoiceCopy,
+    PhoneNumber,
+    PostalAddress,
 )
 from notify_svc.domain.restrictions import ContactRestriction
 from notify_svc.service_layer.work import Work
@@ -48,16 +58,34 @@ async def on_debtor_upserted(
             for c in debtor.contacts
             if isinstance(c, EmailContact)
         ),
-        postal_lines=tuple(
-            [*postal.lines, " ".join(p for p in (postal.postcode, postal.city) if p)]
-            if postal
-            else ()
+        postal_lines=_postal_lines(debtor),
+        phones=tuple(
+            PhoneNumber(c.value, c.sms_capable, c.usable, c.label)
+            for c in debtor.contacts
+            if isinstance(c, PhoneContact)
         ),
+        postal_address=PostalAddress(
+            postal.lines, postal.city, postal.country, postal.postcode, postal.region
+        )
+        if postal
+        else None,
     )
     if await uow.repos.copies.put_debtor(copy):
         await uow.repos.notifications.wake_unresolved(
             event.tenant_id, debtor.debtor_id, uow.clock.now()
         )
+
+
+def _postal_lines(debtor: DebtorUpsertedV2) -> tuple[str, ...]:
+    """The address as lines: the structured one, else the first usable free-text postal
+    contact (escalation sends letters to either, so notify prints either)."""
+    postal = debtor.postal_address
+    if postal is not None:
+        return (*postal.lines, " ".join(p for p in (postal.postcode, postal.city) if p))
+    for contact in debtor.contacts:
+        if isinstance(contact, PostalContact) and contact.usable:
+            return tuple(line.strip() for line in contact.value.splitlines() if line.strip())
+    return ()
 
 
 async def on_creditor_profile_updated(
@@ -106,8 +134,15 @@ async def _keep_invoices(uow: Work, tenant_id: str, *states: InvoiceState) -> No
 
 
 async def on_invoice_fact(event: ReceivedEvent[InvoiceChargeApplied], uow: Work) -> None:
-    """Every ``invoice.*`` fact carries the invoice as it now stands (``invoice``)."""
-    await _keep_invoices(uow, event.tenant_id, event.payload.invoice)
+    """Every ``invoice.*`` fact carries the invoice as it now stands (``invoice``); a paid
+    one also tells how late it was paid (the debtor's history)."""
+    data = event.payload
+    await _keep_invoices(uow, event.tenant_id, data.invoice)
+    if isinstance(data, InvoicePaid):
+        state = data.invoice
+        await uow.repos.history.invoice_paid(
+            event.tenant_id, state.invoice_id, state.debtor_id, state.due_date, data.paid_on
+        )
 
 
 async def on_charge_applied(event: ReceivedEvent[InvoiceChargeApplied], uow: Work) -> None:
@@ -129,11 +164,28 @@ async def on_charge_applied(event: ReceivedEvent[InvoiceChargeApplied], uow: Wor
 
 
 async def on_payment_received(event: ReceivedEvent[PaymentReceived], uow: Work) -> None:
-    await _keep_invoices(uow, event.tenant_id, *(a.invoice for a in event.payload.allocations))
+    data = event.payload
+    await _keep_invoices(uow, event.tenant_id, *(a.invoice for a in data.allocations))
+    await uow.repos.history.payment_received(
+        event.tenant_id,
+        data.payment_id,
+        data.debtor_id,
+        data.received_on,
+        data.amount.amount_minor,
+        data.amount.currency,
+    )
 
 
 async def on_payment_reversed(event: ReceivedEvent[PaymentReversed], uow: Work) -> None:
     await _keep_invoices(uow, event.tenant_id, *(a.invoice for a in event.payload.reopened))
+    await uow.repos.history.payment_reversed(event.tenant_id, event.payload.payment_id)
+
+
+async def on_promise_broken(event: ReceivedEvent[PromiseBroken], uow: Work) -> None:
+    data = event.payload
+    await uow.repos.history.promise_broken(
+        event.tenant_id, data.promise_id, data.debtor_id, data.broken_on
+    )
 
 
 async def on_contact_restricted(event: ReceivedEvent[ContactRestricted], uow: Work) -> None:

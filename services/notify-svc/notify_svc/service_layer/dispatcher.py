@@ -49,8 +49,10 @@ from debtflow_shared.logging import get_logger
 from debtflow_shared.periodic import run_periodically
 from debtflow_shared.service import ServiceRuntime
 from debtflow_shared.signed_links import sign_params
+from notify_svc.adapters.default_templates import default_for
+from notify_svc.adapters.letter_pdf import Letter, letter_pdf, recipient_lines
 from notify_svc.adapters.statement_pdf import statement_pdf
-from notify_svc.adapters.template_engine import render
+from notify_svc.adapters.template_engine import render, render_field
 from notify_svc.domain.channels import Attachment, Outcome, OutgoingMessage, Sender, SendResult
 from notify_svc.domain.contact_window import debtor_zone
 from notify_svc.domain.message_context import MessageFacts, message_context
@@ -62,11 +64,26 @@ from notify_svc.domain.notification import (
     ShownLine,
     Status,
 )
-from notify_svc.domain.send_check import Decision, Drop, Facts, SendNow, Wait, decide
+from notify_svc.domain.send_check import (
+    Decision,
+    Drop,
+    Facts,
+    SendNow,
+    Wait,
+    channel_addresses,
+    decide,
+)
 from notify_svc.domain.suppression import Suppression, SuppressionReason, normalised_address
-from notify_svc.domain.templates import TemplateRefused
+from notify_svc.domain.templates import Template, TemplateRefused
+from notify_svc.service_layer.protected_sender import ProtectedSender
 from notify_svc.service_layer.senders import senders_from_settings
-from notify_svc.service_layer.templates import TemplateName, formatting_for, template_for
+from notify_svc.service_layer.templates import (
+    TemplateName,
+    check_sms_size,
+    formatting_for,
+    sms_text,
+    template_for,
+)
 from notify_svc.service_layer.work import Work
 from notify_svc.settings import NotifySettings
 
@@ -108,10 +125,16 @@ async def dispatch_once(runtime: ServiceRuntime, senders: Senders) -> int:
     uow: Work = runtime.uow()
     async with uow:
         due = await uow.repos.notifications.due(
-            uow.clock.now(), datetime.now(UTC), settings.dispatch_batch_size
+            uow.clock.now(),
+            datetime.now(UTC),
+            settings.dispatch_batch_size,
+            skip_channels=[c.value for c, s in senders.items() if not _available(s)],
         )
     sent = 0
     for item in due:
+        sender = senders.get(NotificationChannel(item.channel))
+        if sender is not None and not _available(sender):
+            continue  # its breaker opened during this pass: it stays due, untouched
         prepared = await prepare(runtime, item.tenant_id, item.notification_id, senders)
         if prepared is None:
             continue
@@ -180,6 +203,10 @@ async def prepare(
     return Prepared(tenant_id, notification_id, attempt.number, notification.channel, message[0])
 
 
+def _available(sender: Sender) -> bool:
+    return not isinstance(sender, ProtectedSender) or sender.available()
+
+
 def _due(notification: Notification, now: datetime, machine_now: datetime) -> bool:
     if notification.status in WAITING:
         return notification.next_attempt_at is not None and notification.next_attempt_at <= now
@@ -197,7 +224,7 @@ async def _facts(uow: Work, notification: Notification) -> Facts:
     tenant_id, debtor_id = notification.tenant_id, notification.debtor_id
     copies = uow.repos.copies
     debtor = await copies.debtor(tenant_id, debtor_id)
-    addresses = [e.address for e in debtor.emails] if debtor else []
+    addresses = channel_addresses(notification.channel.value, debtor) if debtor else []
     return Facts(
         debtor=debtor,
         creditor=await copies.creditor(tenant_id),
@@ -208,7 +235,11 @@ async def _facts(uow: Work, notification: Notification) -> Facts:
             tenant_id, notification.channel.value, addresses
         ),
         restrictions=await uow.repos.restrictions.for_debtor(tenant_id, debtor_id),
-        last_sent_at=await uow.repos.notifications.last_sent_at(tenant_id, debtor_id),
+        # The minimum gap is between steps: a step sent on two channels (an email and a
+        # letter) goes on both at once.
+        last_sent_at=await uow.repos.notifications.last_sent_at(
+            tenant_id, debtor_id, other_than=(notification.case_id, notification.step)
+        ),
     )
 
 
@@ -262,19 +293,39 @@ async def _compose(
         unsubscribe_url=link,
         statement_attached=template.source.attach_statement,
         also_outstanding=decision.also_outstanding,
+        history=await uow.repos.history.history(tenant_id, notification.debtor_id),
     )
     formatting = formatting_for(notification.locale, debtor.country)
-    content = render(template.source, message_context(facts, formatting), formatting)
+    context = message_context(facts, formatting)
+    channel = notification.channel
+    subject = " ".join(
+        render_field("subject", template.source.subject, context, formatting).split()
+    )
+    html = ""
     attachments: tuple[Attachment, ...] = ()
-    if template.source.attach_statement:
+    postal: tuple[str, ...] = ()
+    if channel is NotificationChannel.SMS:
+        text = sms_text(render_field("sms", _body(template, "sms"), context, formatting))
+        check_sms_size(text, settings.sms_segment_limit(tenant_id))
+    elif channel is NotificationChannel.LETTER:
+        text = render_field("letter", _body(template, "letter"), context, formatting)
+        letter = Letter(subject, text, formatting.locale.language)
+        postal = tuple(recipient_lines(facts, formatting))
         attachments = (
-            Attachment("statement.pdf", "application/pdf", statement_pdf(facts, formatting)),
+            Attachment("letter.pdf", "application/pdf", letter_pdf(facts, letter, formatting)),
         )
+    else:
+        content = render(template.source, context, formatting)
+        subject, html, text = content.subject, content.html, content.text
+        if template.source.attach_statement:
+            attachments = (
+                Attachment("statement.pdf", "application/pdf", statement_pdf(facts, formatting)),
+            )
     rendered = Rendered(
         address=decision.address,
-        subject=content.subject,
-        html=content.html,
-        text=content.text,
+        subject=subject,
+        html=html,
+        text=text,
         template_key=template.key,
         template_version=template.version,
         shown=tuple(
@@ -288,15 +339,32 @@ async def _compose(
     outgoing = OutgoingMessage(
         message_id=message_id(settings, notification),
         to=decision.address,
-        subject=content.subject,
-        html=content.html,
-        text=content.text,
+        subject=subject,
+        html=html,
+        text=text,
         sender_name=creditor.legal_name,
         reply_to=creditor.dispute_email,
         unsubscribe_url=link,
         attachments=attachments,
+        channel=channel.value,
+        tenant_id=tenant_id,
+        debtor_id=notification.debtor_id,
+        postal_lines=postal,
     )
     return outgoing, rendered
+
+
+def _body(template: Template, field: str) -> str:
+    """The template's SMS or letter body, else the shipped default's for its key and
+    language (a tenant may write only the email)."""
+    own: str | None = getattr(template.source, field)
+    if own is not None:
+        return own
+    shipped: str | None = getattr(
+        default_for(template.key, template.tone, template.locale).source, field
+    )
+    assert shipped is not None, f"every shipped template has a {field} body"
+    return shipped
 
 
 def _drop(

@@ -8,11 +8,17 @@ from datetime import date
 from debtflow_shared.catalog.notification import Tone
 from debtflow_shared.documents.locale_format import LocaleFormat, document_locale
 from notify_svc.adapters import template_engine
-from notify_svc.adapters.default_templates import default_for, default_templates
+from notify_svc.adapters.default_templates import all_default_templates, default_for
 from notify_svc.adapters.template_engine import RenderedMessage
 from notify_svc.domain.contact_window import debtor_zone
 from notify_svc.domain.message_context import MessageFacts, message_context, sample_facts
-from notify_svc.domain.templates import Template, TemplateSource, locale_fallbacks
+from notify_svc.domain.sms_segments import sms_size
+from notify_svc.domain.templates import (
+    Template,
+    TemplateRefused,
+    TemplateSource,
+    locale_fallbacks,
+)
 from notify_svc.service_layer.work import Work
 
 
@@ -37,20 +43,47 @@ def formatting_for(locale: str, country: str = "") -> LocaleFormat:
     return LocaleFormat(document_locale(locale, country))
 
 
-def validate(source: TemplateSource, locale: str, today: date) -> None:
-    """Refuse (``TemplateRefused``, naming field and line) what would not render at send."""
+def validate(source: TemplateSource, locale: str, today: date, max_segments: int) -> None:
+    """Refuse (``TemplateRefused``, naming field and line) what would not render at send,
+    and an SMS body whose sample render costs more than ``max_segments`` segments."""
     formatting = formatting_for(locale)
     facts = sample_facts(today, statement_attached=source.attach_statement)
-    template_engine.check(source, message_context(facts, formatting), formatting)
+    context = message_context(facts, formatting)
+    template_engine.check(source, context, formatting)
+    if source.sms is not None:
+        body = template_engine.render_field("sms", source.sms, context, formatting)
+        check_sms_size(body, max_segments)
+
+
+def check_sms_size(body: str, max_segments: int) -> None:
+    size = sms_size(sms_text(body))
+    if size.segments > max_segments:
+        raise TemplateRefused(
+            "sms",
+            None,
+            f"renders to {size.segments} SMS segments ({size.units} {size.encoding.value} "
+            f"units), more than the tenant's limit of {max_segments}",
+        )
+
+
+_NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
+def sms_text(body: str) -> str:
+    """An SMS body as sent: lines trimmed, blank lines and outer whitespace dropped, and
+    no-break spaces as plain ones (Babel writes "1.560,00\u00a0£"; GSM-7 has no no-break
+    space, so one would make the whole message UCS-2 and more than double its segments)."""
+    text = body.translate(_NO_BREAK_SPACES)
+    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
 async def save_template(
-    uow: Work, tenant_id: str, name: TemplateName, source: TemplateSource
+    uow: Work, tenant_id: str, name: TemplateName, source: TemplateSource, max_segments: int
 ) -> Template:
     """Check the template, then store it as the next version of its key, locale and tone."""
     async with uow:
         now = uow.clock.now()
-        validate(source, name.locale, now.date())
+        validate(source, name.locale, now.date(), max_segments)
         stored = await uow.repos.templates.add(
             Template(tenant_id, name.key, name.locale, name.tone, 0, source, created_at=now)
         )
@@ -94,7 +127,7 @@ async def list_templates(
 
 
 def shipped_templates() -> tuple[Template, ...]:
-    return default_templates()
+    return all_default_templates()
 
 
 async def template_for(
@@ -110,7 +143,7 @@ async def template_for(
             found = await uow.repos.templates.newest(tenant_id, key, locale, name.tone)
             if found is not None:
                 return found
-    return default_for(name.key, name.tone)
+    return default_for(name.key, name.tone, name.locale)
 
 
 async def preview(
@@ -160,4 +193,5 @@ async def real_facts(
         step="preview",
         tone=name.tone.value,
         unsubscribe_url=unsubscribe_url,
+        history=await uow.repos.history.history(tenant_id, debtor_id),
     )
