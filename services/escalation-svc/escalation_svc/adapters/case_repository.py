@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.escalation import CaseOutcome, CaseTrigger, PauseReason
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
-from escalation_svc.adapters.bulk_update import one_of, update_each
+from debtflow_shared.value_lists import one_of
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import case_timeline, cases
 from escalation_svc.domain.case import (
     AwaitingCharges,

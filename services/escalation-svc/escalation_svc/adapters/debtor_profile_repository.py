@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import CreditPolicy
 from debtflow_shared.db import upsert_if_newer
-from escalation_svc.adapters.bulk_update import one_of
+from debtflow_shared.value_lists import one_of
 from escalation_svc.adapters.tables import debtor_profiles
 from escalation_svc.domain.debtor_profile import DebtorProfile
 

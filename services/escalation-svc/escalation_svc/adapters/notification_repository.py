@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.notification import NotificationChannel
 from debtflow_shared.db import insert_unless_present
-from escalation_svc.adapters.bulk_update import one_of, update_each
+from debtflow_shared.value_lists import one_of
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import case_notifications
 from escalation_svc.domain.ladder_run import Notification
 
