@@ -34,6 +34,7 @@ from benchmarks.raw_baselines import asyncpg_dsn, sqlite_insert, sqlite_scratch,
 from benchmarks.targets import Target, drop_schema
 from debtflow_shared.bus.embedded import EmbeddedBus
 from debtflow_shared.clock import ControlledClock
+from debtflow_shared.startup_objects import freeze_startup_objects
 from escalation_svc.adapters.tables import (
     cases,
     debtor_profiles,
@@ -75,6 +76,7 @@ async def run(
         try:
             await runtime.migrate()
             await _fill(runtime.engine, timer_count, due)
+            freeze_startup_objects()  # as a started service has
             started = time.perf_counter()
             ran = await run_due_timers_once(runtime, batch_size=batch)
             seconds = time.perf_counter() - started
