@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -102,6 +103,12 @@ def _profile(row: Any) -> DebtorProfile:
         **{k: row[k] for k in _PLAIN_COLUMNS},
         contacts_json=row["contacts"],
         tags=tuple(json.loads(row["tags"])),
-        credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
+        credit_policy=_credit_policy(row["credit_policy"]),
         postal_address_json=row["postal_address"],
     )
+
+
+@lru_cache(maxsize=1024)
+def _credit_policy(text: str) -> CreditPolicy:
+    # Frozen, and debtors share a few policies: a batch validates each distinct one once.
+    return CreditPolicy.model_validate_json(text)
