@@ -57,8 +57,8 @@ def parser() -> argparse.ArgumentParser:
     size.add_argument(
         "--timers",
         type=int,
-        default=100_000,
-        help="case timers: timers scheduled (the issue's figure: 1000000)",
+        default=1_000_000,
+        help="case timers: timers scheduled (the issue's figure)",
     )
     size.add_argument("--due-steps", type=int, default=5000, help="case timers: steps due")
     size.add_argument("--timer-batch", type=int, default=500, help="timers per scheduler claim")

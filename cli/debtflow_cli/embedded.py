@@ -31,6 +31,7 @@ from debtflow_shared.clock import Clock, ControlledClock
 from debtflow_shared.logging import configure_logging, get_logger
 from debtflow_shared.service import ServiceRuntime, build_clock
 from debtflow_shared.settings import PlatformSettings
+from debtflow_shared.startup_objects import freeze_startup_objects
 from notify_svc.settings import NotifySettings
 
 log = get_logger(__name__)
@@ -94,6 +95,7 @@ async def run_embedded(platform: PlatformSettings, *, seed: bool = True) -> None
         # The relay and background tasks inherit the name, so their lines say whose they are.
         with structlog.contextvars.bound_contextvars(service=runtime.definition.name):
             await runtime.start()
+    freeze_startup_objects()
     servers = [
         _Server(
             uvicorn.Config(

@@ -177,6 +177,8 @@ def _check_within_range(instant: datetime) -> None:
 
 def ensure_utc(value: datetime) -> datetime:
     """Return ``value`` as an aware UTC datetime; naive values are refused, not guessed."""
+    if value.tzinfo is UTC:
+        return value  # the common case (every clock and driver gives UTC): no new object
     if value.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; give a timezone")
     return value.astimezone(UTC)

@@ -10,13 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.bulk_insert import insert_rows
 from debtflow_shared.envelope import Envelope
 from debtflow_shared.platform_tables import PlatformTables
 
 CLOUDEVENTS_CONTENT_TYPE = b"application/cloudevents+json; charset=utf-8"
+# Every row's headers are the same: encoded once, not once per event.
+_HEADERS_JSON = json.dumps([["content-type", CLOUDEVENTS_CONTENT_TYPE.decode()]])
 
 
 def outbox_partition(key: str, partitions: int) -> int:
@@ -72,12 +75,12 @@ class OutboxWriter:
                 "message_key": envelope.key,
                 "partition_no": outbox_partition(envelope.key, self.partitions),
                 "value": envelope.to_bytes(),
-                "headers": json.dumps([["content-type", CLOUDEVENTS_CONTENT_TYPE.decode()]]),
+                "headers": _HEADERS_JSON,
                 "created_at": now,
             }
             for envelope in envelopes
         ]
-        await session.execute(insert(self.tables.outbox), rows)
+        await insert_rows(session, self.tables.outbox, rows)
         if self.uses_notify:
             # Delivered by PostgreSQL at commit, and only if the transaction commits.
             await session.execute(select(func.pg_notify(literal(self.channel), literal(""))))

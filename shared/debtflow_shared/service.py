@@ -51,6 +51,7 @@ from debtflow_shared.settings import (
     PlatformSettings,
     ServiceSettings,
 )
+from debtflow_shared.startup_objects import freeze_startup_objects
 from debtflow_shared.timeouts import within
 from debtflow_shared.unit_of_work import UnitOfWork
 
@@ -282,6 +283,7 @@ def standalone_app(definition: ServiceDefinition, settings: ServiceSettings) -> 
             with attempt:
                 await runtime.bus.start()
         await runtime.start()
+        freeze_startup_objects()
         log.info("service started", service=definition.name, port=settings.http_port)
 
     @asynccontextmanager

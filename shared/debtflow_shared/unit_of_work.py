@@ -145,6 +145,7 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
         self, payload: EventPayload, tenant_id: str, debtor_id: str, trace: TraceContext | None
     ) -> Envelope:
         event_id = new_event_id()
+        own = str(event_id)  # an event that starts a trace is its own correlation and cause
         envelope = Envelope(
             id=event_id,
             type=payload.event_type,
@@ -152,8 +153,8 @@ class AbstractUnitOfWork(ABC, Generic[R_co]):
             subject=debtor_id,
             time=self.clock.now(),
             tenantid=tenant_id,
-            correlationid=trace.correlation_id if trace else str(event_id),
-            causationid=trace.causation_id if trace else str(event_id),
+            correlationid=trace.correlation_id if trace else own,
+            causationid=trace.causation_id if trace else own,
             dataschema=payload.schema_version,
             data=payload_dict(payload),
         )

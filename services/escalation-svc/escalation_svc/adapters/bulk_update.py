@@ -1,24 +1,22 @@
-"""Updating many rows, each with its own values, and matching a column against many values.
+"""Updating many rows, each with its own values, in one statement.
 
 PostgreSQL runs ``UPDATE … FROM unnest(:keys, :values, …)``: one statement and one round
 trip however many rows, with one array parameter per column, so SQLAlchemy compiles it once
 and reuses it from its cache (a literal ``VALUES`` list is compiled afresh for every batch,
 which cost more than the update itself). SQLite, in process, has no round trips to save:
-it runs the same update as an executemany. :func:`one_of` is ``column IN (…)`` the same
-way: ``= ANY(:array)`` on PostgreSQL, an expanding ``IN`` elsewhere.
+it runs the same update as an executemany. (Matching a column against many values:
+``debtflow_shared.value_lists.one_of``.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Table,
     Update,
-    any_,
     bindparam,
     column,
     func,
@@ -46,15 +44,6 @@ async def update_each(
     await session.execute(
         _from_arrays(table, tuple(keys), names), {f"a_{n}": [r[n] for r in rows] for n in names}
     )
-
-
-def one_of(
-    session: AsyncSession, target: ColumnElement[Any], values: Collection[Any]
-) -> ColumnElement[bool]:
-    """``target IN values``, as one array parameter on PostgreSQL (cached, not re-rendered)."""
-    if _dialect(session) != "postgresql":
-        return target.in_(list(values))
-    return target == any_(bindparam(None, list(values), ARRAY(target.type)))
 
 
 def _dialect(session: AsyncSession) -> str:

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.bulk_insert import insert_rows
 from debtflow_shared.catalog.escalation import CaseOutcome, CaseTrigger, PauseReason
 from debtflow_shared.optimistic_lock import ConcurrentUpdate
-from escalation_svc.adapters.bulk_update import one_of, update_each
+from debtflow_shared.value_lists import one_of
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import case_timeline, cases
 from escalation_svc.domain.case import (
     AwaitingCharges,
@@ -196,11 +198,11 @@ class CaseRepository:
         """
         new = [c for c in changed if (c.tenant_id, c.case_id) not in self._loaded]
         old = [c for c in changed if (c.tenant_id, c.case_id) in self._loaded]
-        if new:
-            await self._session.execute(
-                insert(cases),
-                [{"tenant_id": c.tenant_id, "case_id": c.case_id, **_values(c)} for c in new],
-            )
+        await insert_rows(
+            self._session,
+            cases,
+            [{"tenant_id": c.tenant_id, "case_id": c.case_id, **_values(c)} for c in new],
+        )
         await update_each(
             self._session,
             cases,
@@ -221,8 +223,7 @@ class CaseRepository:
             for c in changed
             for e in c.timeline
         ]
-        if entries:
-            await self._session.execute(insert(case_timeline), entries)
+        await insert_rows(self._session, case_timeline, entries)
         for c in changed:
             self._loaded[(c.tenant_id, c.case_id)] = c.version
             c.timeline.clear()

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_if_absent
-from escalation_svc.adapters.bulk_update import one_of
+from debtflow_shared.value_lists import one_of
 from escalation_svc.adapters.tables import (
     contact_attempts,
     contact_restrictions,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.debtor import CreditPolicy
 from debtflow_shared.db import upsert_if_newer
-from escalation_svc.adapters.bulk_update import one_of
+from debtflow_shared.value_lists import one_of
 from escalation_svc.adapters.tables import debtor_profiles
 from escalation_svc.domain.debtor_profile import DebtorProfile
 
@@ -102,6 +103,12 @@ def _profile(row: Any) -> DebtorProfile:
         **{k: row[k] for k in _PLAIN_COLUMNS},
         contacts_json=row["contacts"],
         tags=tuple(json.loads(row["tags"])),
-        credit_policy=CreditPolicy.model_validate_json(row["credit_policy"]),
+        credit_policy=_credit_policy(row["credit_policy"]),
         postal_address_json=row["postal_address"],
     )
+
+
+@lru_cache(maxsize=1024)
+def _credit_policy(text: str) -> CreditPolicy:
+    # Frozen, and debtors share a few policies: a batch validates each distinct one once.
+    return CreditPolicy.model_validate_json(text)

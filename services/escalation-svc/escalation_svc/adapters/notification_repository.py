@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from debtflow_shared.bulk_insert import insert_rows
 from debtflow_shared.catalog.notification import NotificationChannel
-from debtflow_shared.db import insert_unless_present
-from escalation_svc.adapters.bulk_update import one_of, update_each
+from debtflow_shared.value_lists import one_of
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import case_notifications
 from escalation_svc.domain.ladder_run import Notification
 
@@ -119,11 +120,9 @@ class NotificationRepository:
 
     async def add_many(self, tenant_id: str, new: Sequence[tuple[str, Notification]]) -> None:
         """Store ``(debtor id, notification)`` pairs (a key stored already stays as it is)."""
-        if not new:
-            return
-        dialect = self._session.get_bind().dialect.name
-        await self._session.execute(
-            insert_unless_present(case_notifications, dialect),
+        await insert_rows(
+            self._session,
+            case_notifications,
             [
                 {
                     "tenant_id": tenant_id,
@@ -139,6 +138,7 @@ class NotificationRepository:
                 }
                 for debtor_id, n in new
             ],
+            skip_conflicts=True,
         )
 
     async def set_status(

@@ -16,7 +16,8 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.db import insert_unless_present
-from escalation_svc.adapters.bulk_update import one_of, update_each
+from debtflow_shared.value_lists import one_of
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import timers
 from escalation_svc.domain.timer import Timer
 

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.invoice import InvoiceStatus
 from debtflow_shared.db import insert_if_absent
-from escalation_svc.adapters.bulk_update import one_of, update_each
+from debtflow_shared.value_lists import one_of
+from escalation_svc.adapters.bulk_update import update_each
 from escalation_svc.adapters.tables import tracked_invoices
 from escalation_svc.domain.tracked_invoice import TrackedInvoice
 
