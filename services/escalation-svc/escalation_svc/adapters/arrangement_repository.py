@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from debtflow_shared.catalog.escalation import PromiseChannel
 from debtflow_shared.db import insert_if_absent
-from escalation_svc.adapters.bulk_update import one_of
+from debtflow_shared.value_lists import one_of
 from escalation_svc.adapters.tables import plans, promises, settlements
 from escalation_svc.domain.arrangements import Arrangement, ArrangementFilter
 from escalation_svc.domain.plan import Plan, PlannedInstallment, PlanStatus
