@@ -17,9 +17,10 @@ In (provider to notify): ``POST /v1/providers/<channel>/receipts`` with
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
+
+from debtflow_shared.signed_links import sign_body
 
 TOLERANCE_SECONDS = 300
 SIGNATURE_HEADER = "X-Debtflow-Signature"
@@ -31,8 +32,7 @@ class ForgedSignature(PermissionError):
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
+    return f"t={timestamp},v1={sign_body(f'{timestamp}.'.encode() + body, secret)}"
 
 
 def verify(secret: str, body: bytes, header: str, now: float) -> None:
