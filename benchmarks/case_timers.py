@@ -192,6 +192,9 @@ def _scene(timer_count: int, due: int) -> dict[Table, list[dict[str, Any]]]:
                     "deferred_until": None,
                     "hold_request_id": None,
                     "case_file": None,
+                    "run_now": None,
+                    "promises_broken": 0,
+                    "plans_defaulted": 0,
                 }
             )
     return {

@@ -69,3 +69,13 @@ def test_a_tiny_embedded_run_writes_every_figure_with_its_baseline_and_the_machi
         assert figure["debtflow"] > 0
         assert figure["baseline"] > 0
         assert figure["ratio"] is not None
+
+
+def test_the_case_timers_scene_gives_every_column_of_each_table_it_fills() -> None:
+    # PostgreSQL's fill is a COPY of exactly these keys: a column added to a table and not
+    # to the scene fails there (the embedded fill's INSERT would use the default).
+    from benchmarks.case_timers import _scene
+
+    for table, rows in _scene(timer_count=4, due=2).items():
+        assert rows, table.name
+        assert all(set(row) == {c.name for c in table.c} for row in rows), table.name
